@@ -1,0 +1,67 @@
+/// A node asserted by a document: its identity, attributes and where in the document it was
+/// found. Attributes are plain strings (JSON output shows them as written).
+public struct NodeFact: Sendable {
+    public var ref: NodeRef
+    public var attributes: [String: String]
+    /// Pointer or line inside the document that asserted it (`/components/12`, `:431`).
+    public var location: String?
+
+    public init(ref: NodeRef, attributes: [String: String] = [:], location: String? = nil) {
+        self.ref = ref
+        self.attributes = attributes
+        self.location = location
+    }
+}
+
+/// An index into `FactBatch.nodes`; edges name their ends by it so that deduplication hashes
+/// integers, not strings.
+public typealias LocalNodeID = Int32
+
+/// An edge asserted by a document, between two nodes of the same batch.
+public struct EdgeFact: Sendable {
+    public var kind: EdgeKind
+    public var from: LocalNodeID
+    public var to: LocalNodeID
+    /// Separates several distinct facts of the same kind between the same nodes (two separate
+    /// intervals in which a tag pointed to a digest). Empty for most edges.
+    public var qualifier: String
+    public var firstSeen: Timestamp?
+    public var lastSeen: Timestamp?
+    public var certainty: Certainty
+    public var attributes: [String: String]
+    public var location: String?
+
+    public init(kind: EdgeKind, from: LocalNodeID, to: LocalNodeID, qualifier: String = "",
+                firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, certainty: Certainty = .recorded,
+                attributes: [String: String] = [:], location: String? = nil) {
+        self.kind = kind
+        self.from = from
+        self.to = to
+        self.qualifier = qualifier
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.certainty = certainty
+        self.attributes = attributes
+        self.location = location
+    }
+}
+
+extension Optional where Wrapped == Timestamp {
+    /// The earlier of two optional instants, ignoring unknowns.
+    public func earliest(_ other: Timestamp?) -> Timestamp? {
+        switch (self, other) {
+        case let (a?, b?): Swift.min(a, b)
+        case let (a?, nil): a
+        case let (nil, b): b
+        }
+    }
+
+    /// The later of two optional instants, ignoring unknowns.
+    public func latest(_ other: Timestamp?) -> Timestamp? {
+        switch (self, other) {
+        case let (a?, b?): Swift.max(a, b)
+        case let (a?, nil): a
+        case let (nil, b): b
+        }
+    }
+}

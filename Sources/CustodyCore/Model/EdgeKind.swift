@@ -1,0 +1,73 @@
+/// The edge kinds of the provenance graph (DESIGN.md §2). Direction is source → target as
+/// written in the comment. The raw value is stored in the database; never rename one.
+public enum EdgeKind: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    /// commit → repository
+    case inRepository
+    /// workflow → repository
+    case definedIn
+    /// run → workflow
+    case ranWorkflow
+    /// run → commit
+    case builtFrom
+    /// run → identity
+    case triggeredBy
+    /// run → action (attribute `ref`: the ref as written)
+    case usedAction
+    /// run → secret
+    case couldRead
+    /// run → artifact
+    case produced
+    /// run → remote-script
+    case fetched
+    /// job → run
+    case partOf
+    /// attestation → artifact
+    case attests
+    /// attestation → builder
+    case claimsBuilder
+    /// attestation → commit
+    case claimsCommit
+    /// attestation → run
+    case claimsRun
+    /// attestation → identity (with verification result)
+    case signedBy
+    /// artifact → package, sbom → package
+    case contains
+    /// package → package
+    case dependsOn
+    /// sbom → artifact / image-reference / package (the SBOM's subject)
+    case describes
+    /// artifact(index) → artifact(manifest)
+    case hasManifest
+    /// artifact → artifact
+    case baseImage
+    /// tag → artifact (interval = tag history)
+    case pointsTo
+    /// image-reference → tag or artifact (what a written reference names)
+    case refersTo
+    /// artifact → image-repository, tag → image-repository
+    case storedIn
+    /// identity → artifact
+    case pushed
+    /// identity → artifact
+    case deleted
+    /// workload → artifact (interval: where did it run)
+    case ran
+    /// workload → namespace, namespace → cluster
+    case inNamespace
+    case inCluster
+    /// workload → identity
+    case runsAs
+    /// workload → secret
+    case mounts
+    /// vulnerability → package
+    case affects
+    /// vulnerability → vulnerability
+    case aliasOf
+    /// artifact → vulnerability (VEX)
+    case notAffected
+    /// package → vulnerability (a scanner finding, scoped to the scanned artifact)
+    case affectedBy
+
+    public static func < (a: EdgeKind, b: EdgeKind) -> Bool { a.rawValue < b.rawValue }
+}

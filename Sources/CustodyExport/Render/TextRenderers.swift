@@ -1,0 +1,83 @@
+/// Aligned columns for a terminal. Values are escaped (`TerminalSafe`) and long tables are
+/// summarized with "+N more".
+public struct TextTableRenderer: TableRenderer {
+    public init() {}
+
+    public func render(_ tables: [ResultTable]) -> String {
+        tables.map(renderOne).joined(separator: "\n")
+    }
+
+    private func renderOne(_ table: ResultTable) -> String {
+        var out = ""
+        if let title = table.title { out += "\(title) (\(table.rows.count + table.omitted))\n" }
+        if table.rows.isEmpty {
+            return out + (table.omitted > 0 ? "  +\(table.omitted) more\n" : "  (none)\n")
+        }
+        let cells = table.rows.map { $0.map { TerminalSafe.escape($0 ?? "-") } }
+        var widths = table.columns.map(\.count)
+        for row in cells {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], min(cell.count, 80))
+            }
+        }
+        func line(_ values: [String]) -> String {
+            var parts: [String] = []
+            for (index, value) in values.enumerated() {
+                let width = index < widths.count ? widths[index] : value.count
+                let isLast = index == values.count - 1
+                parts.append(isLast ? value : value.padding(toLength: max(width, value.count), withPad: " ", startingAt: 0))
+            }
+            return "  " + parts.joined(separator: "  ")
+        }
+        out += line(table.columns.map { $0.uppercased() }) + "\n"
+        for row in cells { out += line(row) + "\n" }
+        if table.omitted > 0 { out += "  +\(table.omitted.formatted()) more (use --format json for all)\n" }
+        return out
+    }
+}
+
+/// GitHub-flavoured Markdown tables, for postmortems.
+public struct MarkdownRenderer: TableRenderer {
+    public init() {}
+
+    public func render(_ tables: [ResultTable]) -> String {
+        tables.map { table in
+            var out = table.title.map { "### \($0)\n\n" } ?? ""
+            out += "| " + table.columns.map(escape).joined(separator: " | ") + " |\n"
+            out += "|" + table.columns.map { _ in " --- |" }.joined() + "\n"
+            for row in table.rows {
+                out += "| " + row.map { escape($0 ?? "") }.joined(separator: " | ") + " |\n"
+            }
+            if table.omitted > 0 { out += "\n+\(table.omitted) more\n" }
+            return out
+        }.joined(separator: "\n")
+    }
+
+    private func escape(_ text: String) -> String {
+        TerminalSafe.escape(text).replacingOccurrences(of: "|", with: "\\|")
+    }
+}
+
+/// RFC 4180 CSV; several tables are separated by a blank line and a `# title` line.
+public struct CSVRenderer: TableRenderer {
+    public init() {}
+
+    public func render(_ tables: [ResultTable]) -> String {
+        tables.map { table in
+            var out = tables.count > 1 ? "# \(table.title ?? "")\n" : ""
+            out += table.columns.map(quote).joined(separator: ",") + "\r\n"
+            for row in table.rows { out += row.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n" }
+            return out
+        }.joined(separator: "\n")
+    }
+
+    private func quote(_ text: String) -> String {
+        var value = text
+        // Cells starting with these are formulas in spreadsheets (CSV injection).
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if value.contains(where: { ",\"\r\n".contains($0) }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}

@@ -1,0 +1,295 @@
+import CustodyCore
+import CustodyJSON
+
+/// CycloneDX JSON, `specVersion` 1.2 – 1.7 (any `1.x` is accepted; current Syft and Trivy
+/// write 1.7). See FORMATS.md §1 and `CycloneDXFactMapper` for what becomes a fact.
+///
+/// Reads with `CustodyJSON` (one pass into a tape, then navigation without building objects),
+/// so a 50 MB, 100,000-component SBOM stays well inside the ingest budget. The document is
+/// rejected, with a line/column and JSON pointer, when it is not JSON, not CycloneDX, or when
+/// a field that carries structure or identity has the wrong type (`components` not an array,
+/// a component not an object, a `purl` that is a number…). Unknown fields are ignored.
+public struct CycloneDXJSONIngestor: Ingestor {
+    public init() {}
+
+    public var descriptor: IngestorDescriptor {
+        IngestorDescriptor(
+            id: "cyclonedx-json",
+            version: "1",
+            summary: "CycloneDX SBOM, JSON encoding (specVersion 1.2–1.7; Syft, Trivy, cdxgen, cyclonedx-* plugins)",
+            emits: "sbom, artifact / image-reference / package subject, package; describes, contains, dependsOn, storedIn, refersTo")
+    }
+
+    public func detect(_ sample: DetectionSample) -> Confidence {
+        let namedLikeIt = sample.fileNameHasSuffix(".cdx.json", ".cyclonedx.json", "bom.json")
+        guard sample.looksLikeJSON else { return .none }
+        if sample.contains("\"bomFormat\""), sample.contains("\"CycloneDX\"") { return .high }
+        return namedLikeIt ? .low : .none
+    }
+
+    public func ingest(_ input: IngestInput) throws -> FactBatch {
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(bytes: input.bytes)
+        } catch {
+            throw CustodyError.rejected("not a readable JSON document: \(error.message)",
+                                        at: SourceLocation(path: input.source, line: error.line, column: error.column))
+        }
+        let reader = CycloneDXJSONReader(source: input.source)
+        return try reader.read(document.root, bytes: input.bytes)
+    }
+}
+
+/// The tape walk behind `CycloneDXJSONIngestor`.
+struct CycloneDXJSONReader {
+    let source: String
+
+    func read(_ root: JSONValue, bytes: [UInt8]) throws -> FactBatch {
+        guard root.isObject else {
+            throw reject("a CycloneDX JSON document is an object, found \(Self.describe(root.kind))", root, "")
+        }
+        guard let format = root["bomFormat"] else {
+            throw reject("bomFormat is missing (a CycloneDX document has \"bomFormat\": \"CycloneDX\")", root, "")
+        }
+        guard format.string == "CycloneDX" else {
+            throw reject("bomFormat must be \"CycloneDX\", found \(Self.excerpt(format))", format, "/bomFormat")
+        }
+        guard let specValue = root["specVersion"], let spec = specValue.string else {
+            throw reject("specVersion is missing or not a string", root["specVersion"] ?? root, "/specVersion")
+        }
+        guard CycloneDXDocumentKey.isSupportedSpecVersion(spec) else {
+            throw reject("unsupported CycloneDX specVersion \(CycloneDXFactMapper.quote(spec)) (1.x is supported)",
+                         specValue, "/specVersion")
+        }
+
+        var header = CycloneDXHeader(specVersion: spec)
+        header.serialNumber = try optionalString(root, "serialNumber", "")
+        header.serialNumberLocation = "/serialNumber"
+        if let version = root["version"], !version.isNull {
+            guard let number = version.int64, number >= 0 else {
+                throw reject("version must be a non-negative integer, found \(Self.excerpt(version))", version, "/version")
+            }
+            header.bomVersion = number
+        }
+
+        var metadataComponent: CycloneDXComponent?
+        var metadataChildren: JSONValue?
+        if let metadata = try optionalContainer(root, "metadata", "", object: true) {
+            header.timestamp = try optionalString(metadata, "timestamp", "/metadata")
+            header.timestampLocation = "/metadata/timestamp"
+            if let tools = metadata["tools"], !tools.isNull {
+                header.tools = try toolNames(tools, "/metadata/tools")
+            }
+            if let component = metadata["component"], !component.isNull {
+                let read = try readComponent(component, pointer: "/metadata/component", allProperties: true)
+                metadataComponent = read.component
+                metadataChildren = read.children
+            }
+        }
+        let components = try optionalContainer(root, "components", "", object: false)
+        let dependencies = try optionalContainer(root, "dependencies", "", object: false)
+
+        var mapper = CycloneDXFactMapper(
+            header: header, format: "cyclonedx-json", documentBytes: bytes, metadataComponent: metadataComponent,
+            expectedComponents: (components?.count ?? 0) + (metadataChildren?.count ?? 0),
+            expectedDependencies: (dependencies?.count ?? 0) * 3)
+
+        if let metadataChildren { try walk(metadataChildren, pointer: "/metadata/component/components", into: &mapper) }
+        if let components { try walk(components, pointer: "/components", into: &mapper) }
+        if let dependencies { try readDependencies(dependencies, into: &mapper) }
+        return mapper.finish()
+    }
+
+    // MARK: - Components
+
+    /// Adds every component of `array` and, depth first, their nested `components`. Recursion
+    /// depth is bounded by the parser's nesting limit (two JSON levels per component level).
+    private func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
+        var index = 0
+        for element in array.elements {
+            let elementPointer = "\(pointer)/\(index)"
+            let read = try readComponent(element, pointer: elementPointer, allProperties: false)
+            mapper.addComponent(read.component)
+            if let children = read.children {
+                try walk(children, pointer: elementPointer + "/components", into: &mapper)
+            }
+            index += 1
+        }
+    }
+
+    private func readComponent(_ value: JSONValue, pointer: String, allProperties: Bool) throws
+        -> (component: CycloneDXComponent, children: JSONValue?) {
+        guard value.isObject else {
+            throw reject("a component must be an object, found \(Self.describe(value.kind))", value, pointer)
+        }
+        var component = CycloneDXComponent(location: pointer)
+        var children: JSONValue?
+        var seenProperties = false
+        var seenHashes = false
+        for (key, member) in value.rawMembers {
+            if key.keyEquals("purl" as StaticString) {
+                if component.purl == nil { component.purl = try string(member, pointer, "purl") }
+            } else if key.keyEquals("name" as StaticString) {
+                if component.name == nil { component.name = try string(member, pointer, "name") }
+            } else if key.keyEquals("version" as StaticString) {
+                if component.version == nil { component.version = try string(member, pointer, "version") }
+            } else if key.keyEquals("type" as StaticString) {
+                if component.type == nil { component.type = try string(member, pointer, "type") }
+            } else if key.keyEquals("bom-ref" as StaticString) {
+                if component.bomRef == nil { component.bomRef = try string(member, pointer, "bom-ref") }
+            } else if key.keyEquals("group" as StaticString) {
+                if component.group == nil { component.group = try string(member, pointer, "group") }
+            } else if key.keyEquals("cpe" as StaticString) {
+                if component.cpe == nil { component.cpe = try string(member, pointer, "cpe") }
+            } else if key.keyEquals("properties" as StaticString), !seenProperties {
+                seenProperties = true
+                component.properties = try properties(member, pointer + "/properties", all: allProperties)
+            } else if key.keyEquals("hashes" as StaticString), !seenHashes {
+                seenHashes = true
+                try expectArray(member, pointer + "/hashes")
+                if allProperties { component.hashes = try hashes(member, pointer + "/hashes") }
+            } else if key.keyEquals("components" as StaticString), children == nil {
+                try expectArray(member, pointer + "/components")
+                if !member.isNull { children = member }
+            }
+        }
+        return (component, children)
+    }
+
+    private func properties(_ value: JSONValue, _ pointer: String, all: Bool) throws -> [CycloneDXProperty] {
+        try expectArray(value, pointer)
+        var result: [CycloneDXProperty] = []
+        var index = 0
+        for element in value.elements {
+            guard element.isObject else {
+                throw reject("a property must be an object, found \(Self.describe(element.kind))", element, "\(pointer)/\(index)")
+            }
+            let name = try optionalString(element, "name", "\(pointer)/\(index)") ?? ""
+            if all || CycloneDXProperties.keepsOnEdge(name) {
+                let value = try optionalString(element, "value", "\(pointer)/\(index)") ?? ""
+                result.append(CycloneDXProperty(name: name, value: value))
+            }
+            index += 1
+        }
+        return result
+    }
+
+    private func hashes(_ value: JSONValue, _ pointer: String) throws -> [CycloneDXHash] {
+        var result: [CycloneDXHash] = []
+        var index = 0
+        for element in value.elements {
+            guard element.isObject else {
+                throw reject("a hash must be an object, found \(Self.describe(element.kind))", element, "\(pointer)/\(index)")
+            }
+            if let algorithm = try optionalString(element, "alg", "\(pointer)/\(index)"),
+               let content = try optionalString(element, "content", "\(pointer)/\(index)") {
+                result.append(CycloneDXHash(algorithm: algorithm, content: content))
+            }
+            index += 1
+        }
+        return result
+    }
+
+    // MARK: - Dependencies
+
+    private func readDependencies(_ array: JSONValue, into mapper: inout CycloneDXFactMapper) throws {
+        var index = 0
+        for entry in array.elements {
+            let pointer = "/dependencies/\(index)"
+            index += 1
+            guard entry.isObject else {
+                throw reject("a dependency entry must be an object, found \(Self.describe(entry.kind))", entry, pointer)
+            }
+            guard let refValue = entry["ref"], let ref = refValue.string else {
+                throw reject("a dependency entry needs a \"ref\" string", entry["ref"] ?? entry, pointer + "/ref")
+            }
+            guard let targets = entry["dependsOn"], !targets.isNull else { continue }
+            try expectArray(targets, pointer + "/dependsOn")
+            let dependent = mapper.resolveDependent(ref, at: pointer + "/ref")
+            var itemIndex = 0
+            for item in targets.elements {
+                guard item.kind == .string else {
+                    throw reject("dependsOn entries must be bom-ref strings, found \(Self.describe(item.kind))",
+                                 item, "\(pointer)/dependsOn/\(itemIndex)")
+                }
+                if let dependent, let target = item.string {
+                    mapper.addDependency(dependent, on: target, entry: pointer, at: "\(pointer)/dependsOn/\(itemIndex)")
+                }
+                itemIndex += 1
+            }
+        }
+    }
+
+    // MARK: - Tools
+
+    /// `name version` of each tool: the ≤1.4 array of `{vendor, name, version}` and the 1.5+
+    /// object `{components: [...], services: [...]}` (its array form is still legal).
+    private func toolNames(_ tools: JSONValue, _ pointer: String) throws -> [String] {
+        var entries: [JSONValue] = []
+        if tools.isArray {
+            entries = Array(tools.elements)
+        } else if tools.isObject {
+            for key in ["components", "services"] {
+                if let list = tools[key], list.isArray { entries += list.elements }
+            }
+        } else {
+            throw reject("tools must be an array or an object, found \(Self.describe(tools.kind))", tools, pointer)
+        }
+        return entries.compactMap { tool in
+            guard let name = tool["name"]?.string, !name.isEmpty else { return nil }
+            guard let version = tool["version"]?.string, !version.isEmpty else { return name }
+            return name + " " + version
+        }
+    }
+
+    // MARK: - Typed access
+
+    private func string(_ value: JSONValue, _ pointer: String, _ field: String) throws -> String? {
+        if let text = value.string { return text }
+        if value.isNull { return nil }
+        throw reject("\(field) must be a string, found \(Self.describe(value.kind))", value, pointer + "/" + field)
+    }
+
+    private func optionalString(_ object: JSONValue, _ key: String, _ pointer: String) throws -> String? {
+        guard let value = object[key] else { return nil }
+        return try string(value, pointer, key)
+    }
+
+    private func optionalContainer(_ object: JSONValue, _ key: String, _ pointer: String, object wantObject: Bool) throws
+        -> JSONValue? {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard wantObject ? value.isObject : value.isArray else {
+            throw reject("\(key) must be \(wantObject ? "an object" : "an array"), found \(Self.describe(value.kind))",
+                         value, pointer + "/" + key)
+        }
+        return value
+    }
+
+    private func expectArray(_ value: JSONValue, _ pointer: String) throws {
+        guard value.isArray || value.isNull else {
+            throw reject("expected an array, found \(Self.describe(value.kind))", value, pointer)
+        }
+    }
+
+    private func reject(_ message: String, _ value: JSONValue, _ pointer: String) -> CustodyError {
+        let position = value.location
+        return CustodyError.rejected(message, at: SourceLocation(path: source, line: position.line,
+                                                                 column: position.column, pointer: pointer))
+    }
+
+    static func describe(_ kind: JSONValue.Kind) -> String {
+        switch kind {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+
+    static func excerpt(_ value: JSONValue) -> String {
+        if let text = value.string { return CycloneDXFactMapper.quote(text) }
+        return describe(value.kind)
+    }
+}

@@ -1,0 +1,106 @@
+import CompressNIO
+import CustodyCore
+import Foundation
+import NIOCore
+
+/// Turns command-line paths into documents: files, directories (recursively, sorted, hidden
+/// entries skipped), `-` for standard input, and gzip'd files (by magic bytes, not by name).
+/// Sizes are capped so that a huge file or a decompression bomb is a clear rejection.
+public struct InputReader: Sendable {
+    public var maxDocumentBytes: Int
+    public var maxDecompressedBytes: Int
+
+    public init(maxDocumentBytes: Int = 1 << 30, maxDecompressedBytes: Int = 1 << 30) {
+        self.maxDocumentBytes = maxDocumentBytes
+        self.maxDecompressedBytes = maxDecompressedBytes
+    }
+
+    /// One entry per document to read, in a stable order; unreadable paths become failures.
+    public func expand(_ paths: [String]) -> [Result<String, CustodyError>] {
+        var out: [Result<String, CustodyError>] = []
+        let fm = FileManager.default
+        for path in paths {
+            if path == "-" {
+                out.append(.success("-"))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                out.append(.failure(.rejected("no such file or directory", at: SourceLocation(path: path))))
+                continue
+            }
+            if !isDirectory.boolValue {
+                out.append(.success(path))
+                continue
+            }
+            guard let enumerator = fm.enumerator(atPath: path) else {
+                out.append(.failure(.rejected("cannot list directory", at: SourceLocation(path: path))))
+                continue
+            }
+            var files: [String] = []
+            while let relative = enumerator.nextObject() as? String {
+                let components = relative.split(separator: "/")
+                if components.contains(where: { $0.hasPrefix(".") && $0 != ".github" }) { continue }
+                let full = (path as NSString).appendingPathComponent(relative)
+                var childIsDirectory: ObjCBool = false
+                if fm.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
+                    files.append(full)
+                }
+            }
+            out += files.sorted().map { .success($0) }
+        }
+        return out
+    }
+
+    /// Reads a document's bytes, decompressing gzip.
+    public func read(_ path: String) throws -> [UInt8] {
+        let raw: [UInt8]
+        if path == "-" {
+            raw = try readStandardInput()
+        } else {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes?[.size] as? Int, size > maxDocumentBytes {
+                throw CustodyError.rejected("file is \(size) bytes; the limit is \(maxDocumentBytes) bytes", at: SourceLocation(path: path))
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path))
+            }
+            raw = [UInt8](data)
+        }
+        if raw.starts(with: [0x1F, 0x8B]) {
+            return try gunzip(raw, source: path)
+        }
+        return raw
+    }
+
+    private func readStandardInput() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        let handle = FileHandle.standardInput
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            bytes += chunk
+            if bytes.count > maxDocumentBytes {
+                throw CustodyError.rejected("standard input exceeds \(maxDocumentBytes) bytes", at: SourceLocation(path: "-"))
+            }
+        }
+        return bytes
+    }
+
+    func gunzip(_ raw: [UInt8], source: String) throws -> [UInt8] {
+        var buffer = ByteBuffer(bytes: raw)
+        do {
+            let out = try buffer.decompress(with: .gzip(), maxSize: maxDecompressedBytes)
+            return Array(out.readableBytesView)
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw CustodyError.rejected("gzip data expands past \(maxDecompressedBytes) bytes (decompression bomb?); refused",
+                                        at: SourceLocation(path: source))
+        } catch {
+            throw CustodyError.rejected("corrupt or truncated gzip data", at: SourceLocation(path: source))
+        }
+    }
+
+    public static func fileName(of path: String) -> String {
+        path == "-" ? "-" : (path as NSString).lastPathComponent
+    }
+}

@@ -1,0 +1,126 @@
+/// A cheap handle on one value of a `JSONDocument`: the document plus a tape index.
+///
+/// Handles are two words, allocation-free to create and navigate; they keep the document
+/// alive. Accessors of the wrong type return nil (or an empty view) rather than throwing,
+/// because shape checks are the ingestor's concern.
+public struct JSONValue: Sendable {
+    public enum Kind: Sendable, Equatable { case object, array, string, number, bool, null }
+
+    public let document: JSONDocument
+    /// Position of this value on the tape; stable for the lifetime of the document.
+    public let tapeIndex: Int
+
+    init(document: JSONDocument, index: Int) {
+        self.document = document
+        self.tapeIndex = index
+    }
+
+    @inline(__always) var word: UInt64 { document.tape[tapeIndex] }
+
+    public var kind: Kind {
+        switch Tape.kind(word) {
+        case .object: .object
+        case .array: .array
+        case .string: .string
+        case .number: .number
+        case .trueValue, .falseValue: .bool
+        case .null: .null
+        }
+    }
+
+    public var isObject: Bool { Tape.kind(word) == .object }
+    public var isArray: Bool { Tape.kind(word) == .array }
+    public var isNull: Bool { Tape.kind(word) == .null }
+
+    /// Byte offset of the value's first character (quote, bracket, digit…) in the input.
+    public var byteOffset: Int { Tape.offset(word) }
+
+    /// 1-based line and column of the value, for messages. O(offset).
+    public var location: (line: Int, column: Int) { document.lineAndColumn(ofByte: byteOffset) }
+
+    /// A `JSONError` pointing at this value, e.g. `value.error("expected a string")`.
+    public func error(_ message: String) -> JSONError { document.error(message, atByte: byteOffset) }
+
+    public var bool: Bool? {
+        switch Tape.kind(word) {
+        case .trueValue: true
+        case .falseValue: false
+        default: nil
+        }
+    }
+
+    /// Elements of an array or members of an object (O(1), stored on the tape); 0 otherwise.
+    public var count: Int {
+        let k = Tape.kind(word)
+        guard k == .object || k == .array else { return 0 }
+        return Tape.count(ofInfo: document.tape[tapeIndex + 1])
+    }
+
+    /// Tape index just past this value's subtree.
+    @inline(__always) var endIndex: Int {
+        let k = Tape.rawKind(word)
+        if k == TapeKind.object.rawValue || k == TapeKind.array.rawValue {
+            return Tape.end(ofInfo: document.tape[tapeIndex + 1])
+        }
+        return tapeIndex + 1
+    }
+
+    // MARK: - Navigation
+
+    /// Array elements in order; empty for non-arrays.
+    public var elements: JSONArrayView {
+        guard isArray else { return JSONArrayView(document: document, start: 0, end: 0, count: 0) }
+        return JSONArrayView(document: document, start: tapeIndex + 2, end: endIndex, count: count)
+    }
+
+    /// Object members in document order, keys decoded to `String`; empty for non-objects.
+    /// Use `rawMembers` when most keys are only compared, never kept.
+    public var members: JSONObjectView { JSONObjectView(raw: rawMembers) }
+
+    /// Object members with the key as a `JSONValue`, so keys can be tested with
+    /// `keyEquals` without building a `String`.
+    public var rawMembers: JSONRawMembersView {
+        guard isObject else { return JSONRawMembersView(document: document, start: 0, end: 0, count: 0) }
+        return JSONRawMembersView(document: document, start: tapeIndex + 2, end: endIndex, count: count)
+    }
+
+    /// The value of the first member named `key`; nil if missing or not an object.
+    /// O(members): keys are compared as bytes, no `String` is built.
+    public subscript(key: String) -> JSONValue? {
+        guard isObject else { return nil }
+        var key = key
+        return key.withUTF8 { member(utf8Key: $0) }
+    }
+
+    /// The element at `index`; nil if out of range or not an array.
+    /// O(index) because elements are skipped one subtree at a time; iterate `elements`
+    /// to visit them all.
+    public subscript(index: Int) -> JSONValue? {
+        guard isArray, index >= 0, index < count else { return nil }
+        let tape = document.tape
+        var i = tapeIndex + 2
+        for _ in 0..<index { i = Self.skip(tape, i) }
+        return JSONValue(document: document, index: i)
+    }
+
+    func member(utf8Key key: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        let tape = document.tape
+        let end = Tape.end(ofInfo: tape[tapeIndex + 1])
+        var i = tapeIndex + 2
+        while i < end {
+            if JSONValue(document: document, index: i).keyEquals(utf8: key) {
+                return JSONValue(document: document, index: i + 1)
+            }
+            i = Self.skip(tape, i + 1)
+        }
+        return nil
+    }
+
+    /// Tape index after the value at `i`.
+    @inline(__always)
+    static func skip(_ tape: ContiguousArray<UInt64>, _ i: Int) -> Int {
+        let k = Tape.rawKind(tape[i])
+        if k == TapeKind.object.rawValue || k == TapeKind.array.rawValue { return Tape.end(ofInfo: tape[i + 1]) }
+        return i + 1
+    }
+}

@@ -1,0 +1,88 @@
+import CustodyCore
+import Foundation
+import GRDB
+
+/// The case database: one SQLite file (WAL) holding the provenance graph and every evidence
+/// document. This is the store's façade; GRDB does not leak past it.
+public final class CaseDatabase: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Where the case database lives when neither `--db` nor `CUSTODY_DB` says.
+    public static let defaultPath = "./custody.db"
+
+    /// Resolves `--db`, then `CUSTODY_DB`, then the default.
+    public static func resolvePath(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = environment["CUSTODY_DB"], !env.isEmpty { return env }
+        return defaultPath
+    }
+
+    /// Opens (creating and migrating when writable) the case database at `path`.
+    /// - Parameter readOnly: open without the possibility of writing (for `custody sql` and
+    ///   queries); the file must exist.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(10)
+        config.label = "custody"
+        if !readOnly { config.journalMode = .wal }
+        config.prepareDatabase { db in
+            // Durable enough for evidence (WAL survives a process crash); fsync per commit is
+            // what makes a 1,000-document ingest slow, and a power cut only loses the tail.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        if readOnly, !FileManager.default.fileExists(atPath: path) {
+            throw CustodyError(.database, "no case database at \(path)",
+                               cause: "ingest evidence first (custody ingest PATH), or pass --db / set CUSTODY_DB")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw CustodyError(.database, "cannot open case database \(path)", cause: "\(error)")
+        }
+        try checkSchema(readOnly: readOnly)
+    }
+
+    private func checkSchema(readOnly: Bool) throws {
+        let migrator = Migrations.migrator
+        do {
+            let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
+                let unknown = applied.subtracting(Migrations.knownIdentifiers).sorted()
+                throw CustodyError(.database,
+                                   "the case database \(path) was written by a newer custody (schema \(unknown.joined(separator: ", ")))",
+                                   cause: "upgrade custody to read it; this build knows schema up to \(Migrations.knownIdentifiers.last ?? "?")")
+            }
+            if !readOnly {
+                try migrator.migrate(queue)
+            } else {
+                let complete = try queue.read { db in try migrator.hasCompletedMigrations(db) }
+                if !complete {
+                    throw CustodyError(.database, "\(path) is not a custody case database, or an older one",
+                                       cause: "run any custody ingest on it to upgrade it")
+                }
+            }
+        } catch let error as CustodyError {
+            throw error
+        } catch {
+            throw CustodyError(.database, "cannot read case database \(path)", cause: "\(error)")
+        }
+    }
+
+    /// Runs `body` inside a read transaction with a snapshot of the graph.
+    public func read<T>(_ body: (GraphReader) throws -> T) throws -> T {
+        do {
+            return try queue.read { db in try body(GraphReader(db: db)) }
+        } catch let error as CustodyError {
+            throw error
+        } catch {
+            throw CustodyError(.database, "reading \(path) failed", cause: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import GRDB
+
+/// The case database schema. Append-only: a released migration is never edited; a change is a
+/// new migration. The identifiers are the schema's version history, recorded by GRDB in
+/// `grdb_migrations`; a database that lists one this build does not know was written by a
+/// newer custody and is refused (see `CaseDatabase.open`).
+///
+/// Times are INTEGER nanoseconds since the Unix epoch, UTC (exact ordering, the precision the
+/// evidence gave); the analyst views show them as RFC 3339 text.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-graph") { db in
+            try db.execute(sql: v1Graph)
+        }
+        migrator.registerMigration("v1-views") { db in
+            try db.execute(sql: v1Views)
+        }
+        return migrator
+    }
+
+    /// Names of every migration this build knows, in order.
+    static var knownIdentifiers: [String] { migrator.migrations }
+
+    static let v1Graph = """
+    CREATE TABLE documents (
+        id               INTEGER PRIMARY KEY,
+        sha256           TEXT NOT NULL UNIQUE,
+        format           TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        size             INTEGER NOT NULL,
+        ingested_at      INTEGER NOT NULL,
+        observed_at      INTEGER,
+        ingestor         TEXT NOT NULL,
+        ingestor_version TEXT NOT NULL,
+        encoding         TEXT NOT NULL,
+        content          BLOB NOT NULL
+    );
+    CREATE TABLE nodes (
+        id    INTEGER PRIMARY KEY,
+        kind  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        attrs TEXT,
+        UNIQUE (kind, key)
+    );
+    CREATE TABLE package_index (
+        node_id   INTEGER PRIMARY KEY REFERENCES nodes(id),
+        type      TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        version   TEXT
+    );
+    CREATE INDEX package_index_by_name ON package_index(type, namespace, name, version);
+    CREATE TABLE edges (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        src        INTEGER NOT NULL REFERENCES nodes(id),
+        dst        INTEGER NOT NULL REFERENCES nodes(id),
+        qualifier  TEXT NOT NULL DEFAULT '',
+        first_seen INTEGER,
+        last_seen  INTEGER,
+        certainty  TEXT NOT NULL DEFAULT 'recorded',
+        attrs      TEXT,
+        UNIQUE (src, kind, dst, qualifier)
+    );
+    CREATE INDEX edges_by_dst ON edges(dst, kind);
+    CREATE TABLE node_evidence (
+        node_id     INTEGER NOT NULL,
+        document_id INTEGER NOT NULL,
+        location    TEXT,
+        PRIMARY KEY (node_id, document_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE edge_evidence (
+        edge_id     INTEGER NOT NULL,
+        document_id INTEGER NOT NULL,
+        location    TEXT,
+        PRIMARY KEY (edge_id, document_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE diagnostics (
+        id          INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        severity    TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        location    TEXT
+    );
+    CREATE INDEX diagnostics_by_document ON diagnostics(document_id);
+    """
+
+    /// Documented in queries/README.md; analysts and named queries read these, not the tables.
+    static let v1Views = """
+    CREATE VIEW v_documents AS
+        SELECT id, sha256, format, source, size,
+               strftime('%Y-%m-%dT%H:%M:%SZ', ingested_at / 1000000000, 'unixepoch') AS ingested_at,
+               strftime('%Y-%m-%dT%H:%M:%SZ', observed_at / 1000000000, 'unixepoch') AS observed_at,
+               ingestor, ingestor_version
+        FROM documents;
+    CREATE VIEW v_packages AS
+        SELECT n.id AS node_id, n.key AS purl, p.type, p.namespace, p.name, p.version,
+               json_extract(n.attrs, '$.qualifiers') AS qualifiers
+        FROM nodes n JOIN package_index p ON p.node_id = n.id;
+    CREATE VIEW v_artifacts AS
+        SELECT n.id AS node_id, n.key AS digest,
+               json_extract(n.attrs, '$.mediaType') AS media_type,
+               json_extract(n.attrs, '$.name') AS name
+        FROM nodes n WHERE n.kind = 'artifact';
+    CREATE VIEW v_artifact_packages AS
+        SELECT a.key AS digest, p.key AS purl,
+               strftime('%Y-%m-%dT%H:%M:%SZ', e.first_seen / 1000000000, 'unixepoch') AS first_seen
+        FROM edges e
+        JOIN nodes a ON a.id = e.src AND a.kind = 'artifact'
+        JOIN nodes p ON p.id = e.dst AND p.kind = 'package'
+        WHERE e.kind = 'contains';
+    CREATE VIEW v_edges AS
+        SELECT e.id, e.kind, s.kind AS src_kind, s.key AS src_key, d.kind AS dst_kind, d.key AS dst_key,
+               e.qualifier,
+               strftime('%Y-%m-%dT%H:%M:%SZ', e.first_seen / 1000000000, 'unixepoch') AS first_seen,
+               strftime('%Y-%m-%dT%H:%M:%SZ', e.last_seen / 1000000000, 'unixepoch') AS last_seen,
+               e.certainty, e.attrs
+        FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes d ON d.id = e.dst;
+    CREATE VIEW v_evidence AS
+        SELECT 'node' AS subject, ne.node_id AS subject_id, d.sha256, d.format, d.source, ne.location
+        FROM node_evidence ne JOIN documents d ON d.id = ne.document_id
+        UNION ALL
+        SELECT 'edge', ee.edge_id, d.sha256, d.format, d.source, ee.location
+        FROM edge_evidence ee JOIN documents d ON d.id = ee.document_id;
+    """
+}

@@ -1,0 +1,2 @@
+import CustodyCLI
+CustodyMain.main()
