@@ -279,17 +279,19 @@ def fleet(args: argparse.Namespace) -> None:
     # distro base packages and most share the popular libraries; some versions differ.
     pool_size = max(n * 8, 2000)
     pool: list[dict] = []
+    purls: set[str] = set()
     for i in range(pool_size):
+        package = None
         if pool and rng.random() < 0.15:  # another version of an existing package
-            other = dict(pool[rng.randrange(len(pool))])
-            other["version"] = version_for(rng, other["eco"])
-            other["uid"] = i
-            if any(q["eco"] == other["eco"] and q["group"] == other["group"] and q["name"] == other["name"]
-                   and q["version"] == other["version"] for q in pool[-50:]):
-                other = make_package(rng, namer, pick_ecosystem(rng), i)
-            pool.append(other)
-        else:
-            pool.append(make_package(rng, namer, pick_ecosystem(rng), i))
+            package = dict(pool[rng.randrange(len(pool))])
+            package["version"] = version_for(rng, package["eco"])
+            package["uid"] = i
+            if purl_of(package) in purls:
+                package = None
+        if package is None:
+            package = make_package(rng, namer, pick_ecosystem(rng), i)
+        purls.add(purl_of(package))
+        pool.append(package)
     weights = [1.0 / (rank + 10) ** 1.1 for rank in range(pool_size)]
     cumulative = list(accumulate(weights))
     total = cumulative[-1]

@@ -69,3 +69,11 @@ extension FactBatch {
 
     var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
 }
+
+/// Records a short issue (not the whole batch) when an edge is missing or unexpectedly present.
+func expectEdge(_ batch: FactBatch, _ kind: EdgeKind, _ from: NodeRef, _ to: NodeRef, present: Bool = true,
+                sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    if batch.hasEdge(kind, from, to) != present {
+        Issue.record("\(present ? "missing" : "unexpected") edge \(from) -\(kind.rawValue)-> \(to)", sourceLocation: sourceLocation)
+    }
+}

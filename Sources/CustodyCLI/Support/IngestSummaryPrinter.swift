@@ -27,6 +27,9 @@ struct IngestSummaryPrinter {
                 Console.error("  … and \(entry.diagnostics.count - shown.count) more diagnostics for \(TerminalSafe.escape(entry.source)) (--verbose lists all)")
             }
         }
+        for error in report.derivationErrors {
+            Console.error("error: \(TerminalSafe.escape(error.description))")
+        }
         var line = "ingested into \(database): \(report.newDocuments) new, \(report.alreadyPresent) already present"
         line += ", \(report.rejections.count) rejected; \(report.nodesAdded) nodes and \(report.edgesAdded) edges added"
         if report.diagnosticCount > 0 { line += "; \(report.diagnosticCount) diagnostics" }

@@ -11,13 +11,16 @@ public struct IngestPipeline: Sendable {
     public let registry: IngestorRegistry
     public let reader: InputReader
     public let clock: WallClock
+    public let derivations: [any Derivation]
 
     public init(database: CaseDatabase, registry: IngestorRegistry = .standard,
-                reader: InputReader = InputReader(), clock: WallClock = .system) {
+                reader: InputReader = InputReader(), clock: WallClock = .system,
+                derivations: [any Derivation] = DerivationRegistry.standard) {
         self.database = database
         self.registry = registry
         self.reader = reader
         self.clock = clock
+        self.derivations = derivations
     }
 
     /// Ingests every document under `paths`. `progress` is called after each document with
@@ -35,7 +38,26 @@ public struct IngestPipeline: Sendable {
             }
             progress?(index + 1, inputs.count, (try? input.get()) ?? "")
         }
+        if report.newDocuments > 0 {
+            report.derivationErrors = runDerivations()
+        }
         return report
+    }
+
+    /// Recomputes every derivation; a failing one is reported and leaves its previous facts.
+    public func runDerivations() -> [CustodyError] {
+        var errors: [CustodyError] = []
+        for derivation in derivations {
+            do {
+                let facts = try database.read { try derivation.derive(from: $0) }
+                try database.replaceDerivedFacts(derivation: derivation.id, with: facts)
+            } catch let error as CustodyError {
+                errors.append(error)
+            } catch {
+                errors.append(CustodyError(.internalError, "derivation \(derivation.id) failed", cause: "\(error)"))
+            }
+        }
+        return errors
     }
 
     /// Ingests one document given as bytes (the server's webhook endpoint, tests).

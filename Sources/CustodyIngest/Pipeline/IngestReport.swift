@@ -17,6 +17,8 @@ public struct IngestReport: Sendable {
     }
 
     public var entries: [Entry] = []
+    /// Derivations that failed after the documents were stored (the documents stay).
+    public var derivationErrors: [CustodyError] = []
 
     public init() {}
 

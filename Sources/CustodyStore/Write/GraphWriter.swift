@@ -106,6 +106,46 @@ struct GraphWriter {
         return summary
     }
 
+    /// Writes derived facts: nodes are merged as usual (without evidence of their own), edges
+    /// get evidence links to the documents they were derived from.
+    func writeDerived(_ facts: DerivedFacts) throws -> WriteSummary {
+        let maxNode = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM nodes") ?? 0
+        let maxEdge = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM edges") ?? 0
+        var summary = WriteSummary()
+        var nodeIDs = [Int64]()
+        for node in facts.batch.nodes {
+            insertNode.bind(1, node.ref.kind.rawValue)
+            insertNode.bind(2, node.ref.key)
+            insertNode.bind(3, AttributeJSON.encode(node.attributes))
+            guard let id = try insertNode.step(db) ?? existingNodeID(node.ref) else {
+                throw CustodyError(.internalError, "node \(node.ref) was neither inserted nor found")
+            }
+            nodeIDs.append(id)
+            if id > maxNode { summary.nodesAdded += 1 }
+        }
+        for (index, edge) in facts.batch.edges.enumerated() {
+            insertEdge.bind(1, edge.kind.rawValue)
+            insertEdge.bind(2, nodeIDs[Int(edge.from)])
+            insertEdge.bind(3, nodeIDs[Int(edge.to)])
+            insertEdge.bind(4, edge.qualifier)
+            insertEdge.bind(5, edge.firstSeen?.nanosecondsSinceEpoch)
+            insertEdge.bind(6, edge.lastSeen?.nanosecondsSinceEpoch)
+            insertEdge.bind(7, edge.certainty.rawValue)
+            insertEdge.bind(8, AttributeJSON.encode(edge.attributes))
+            guard let id = try insertEdge.step(db) else { continue }
+            if id > maxEdge { summary.edgesAdded += 1 }
+            let shas = index < facts.edgeEvidence.count ? facts.edgeEvidence[index] : []
+            for sha in shas {
+                guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE sha256 = ?", arguments: [sha]) else { continue }
+                insertEdgeEvidence.bind(1, id)
+                insertEdgeEvidence.bind(2, documentID)
+                insertEdgeEvidence.bind(3, "derived")
+                try insertEdgeEvidence.step(db)
+            }
+        }
+        return summary
+    }
+
     private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp) throws -> Int64 {
         let statement = try BulkStatement(db, """
             INSERT INTO documents(sha256, format, source, size, ingested_at, observed_at, ingestor, ingestor_version, encoding, content)
