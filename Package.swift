@@ -63,5 +63,7 @@ let package = Package(
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyCore", "CustodyJSON"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "custody"], swiftSettings: strict),
+        .testTarget(name: "CustodyQueryTests", dependencies: ["CustodyQuery", "CustodyStore", "CustodyCore", "CustodyExport", "custody"],
+                    swiftSettings: strict),
     ]
 )

@@ -21,6 +21,8 @@ struct CustodyCommand: ParsableCommand {
             IngestCommand.self,
             IngestorsCommand.self,
             BlastRadiusCommand.self,
+            TraceCommand.self,
+            QueryCommand.self,
             StatsCommand.self,
             SQLCommand.self,
         ])

@@ -37,11 +37,13 @@ public enum CustodyMain {
         case let error as CustodyError:
             Console.error("error: \(error)")
             return CustodyExitCode.forError(error).rawValue
-        case let error as ValidationError:
-            Console.error("error: \(error.message)")
-            return CustodyExitCode.usage.rawValue
         default:
-            Console.error("error: \(error)")
+            // ArgumentParser's own outcomes (help requests, validation errors) thrown from run().
+            if CustodyCommand.exitCode(for: error) == .success {
+                Console.out(CustodyCommand.fullMessage(for: error) + "\n")
+                return 0
+            }
+            Console.error(CustodyCommand.fullMessage(for: error))
             return CustodyExitCode.usage.rawValue
         }
     }

@@ -212,8 +212,10 @@ struct SPDXJSONTests {
         #expect(members.count == 21)
         #expect(SPDXKit.keys(batch, .package).count == 21)
         #expect(members.contains("pkg:npm/debug@4.4.2"))
-        #expect(members.contains("pkg:deb/debian/libc6@2.36-9+deb12u10"))
-        let libc = batch.nodes.first { $0.ref.key == "pkg:deb/debian/libc6@2.36-9+deb12u10" }
+        // Keys are PackageURL's canonical form (it percent-encodes `+` in versions).
+        let libcKey = try PackageURL(parsing: "pkg:deb/debian/libc6@2.36-9+deb12u10").identityKey
+        #expect(members.contains(libcKey))
+        let libc = batch.nodes.first { $0.ref.key == libcKey }
         #expect(libc?.attributes["qualifiers"] == "arch=amd64&distro=debian-12&upstream=glibc")
         #expect(libc?.attributes["cpe"] == "cpe:2.3:a:libc6:libc6:2.36-9+deb12u10:*:*:*:*:*:*:*")
         #expect(batch.observedAt == (try Timestamp(rfc3339: "2025-09-08T13:51:44Z")))

@@ -68,6 +68,14 @@ public enum EdgeKind: String, Sendable, Hashable, CaseIterable, Codable, Compara
     case notAffected
     /// package → vulnerability (a scanner finding, scoped to the scanned artifact)
     case affectedBy
+    /// workload → workload: a ReplicaSet or Job and the controller that owns it (Deployment,
+    /// CronJob), from `ownerReferences` (qualifier `uid:<child uid>`) or from naming (`inferred`)
+    case controlledBy
+    /// workload → artifact / image-reference, cluster → itself: what one inventory snapshot
+    /// saw (qualifier `snapshot:<capture time>`); raw input of the `ran` derivation
+    case observed
+    /// workload → image-reference / artifact: an image a workload's spec asks for
+    case declares
 
     public static func < (a: EdgeKind, b: EdgeKind) -> Bool { a.rawValue < b.rawValue }
 }

@@ -1,7 +1,8 @@
 import CustodyQuery
 
-/// Renders a blast-radius answer: JSON is the full contract (DESIGN.md §5); the other formats
-/// show one table per section, with large fan-outs summarized in terminal tables.
+/// Renders a blast-radius answer: JSON is the full contract (DESIGN.md §5, docs/OUTPUT.md);
+/// the other formats show one table per section, with large fan-outs summarized in terminal
+/// tables ("+1,234 more") and complete everywhere else.
 public enum BlastRadiusRendering {
     /// Terminal tables show at most this many rows per section.
     public static let terminalRowLimit = 50
@@ -10,31 +11,55 @@ public enum BlastRadiusRendering {
         if format == .json { return JSONText.encode(result) + "\n" }
         let limit = format == .table ? terminalRowLimit : Int.max
         var tables = [
-            table("runs", ["key", "repository", "started_at", "certainty"],
-                  result.runs.map { [$0.key, $0.repository, $0.started_at, $0.certainty] }, limit: limit),
-            table("artifacts", ["digest", "repositories", "tags", "first_seen"],
-                  result.artifacts.map { [$0.digest, $0.repositories.joined(separator: " "), $0.tags.joined(separator: " "), $0.first_seen] },
-                  limit: limit),
-            table("workloads", ["workload", "digest", "first_seen", "last_seen", "last_seen_tight", "running"],
-                  result.workloads.map { ["\($0.cluster)/\($0.namespace)/\($0.kind)/\($0.name)", $0.digest, $0.first_seen,
-                                          $0.last_seen, $0.last_seen_tight, $0.running ? "yes" : "no"] }, limit: limit),
-            table("secrets", ["key", "reached_by"], result.secrets.map { [$0.key, $0.reached_by.joined(separator: " ")] }, limit: limit),
+            Sections.runs(result.runs, limit: limit),
+            Sections.artifacts(result.artifacts, limit: limit),
+            Sections.workloads(result.workloads, limit: limit),
+            Sections.table("secrets", ["key", "reached_by"], result.secrets.map { [$0.key, $0.reached_by.joined(separator: " ")] }, limit: limit),
         ]
         if !result.containers.isEmpty {
-            tables.insert(table("containers without digest", ["kind", "key", "sboms"],
-                                result.containers.map { [$0.kind, $0.key, $0.sboms.joined(separator: " ")] }, limit: limit), at: 2)
+            tables.insert(Sections.table("containers without digest", ["kind", "key", "sboms"],
+                                         result.containers.map { [$0.kind, $0.key, $0.sboms.joined(separator: " ")] }, limit: limit), at: 2)
+        }
+        if !result.not_affected.isEmpty {
+            tables.append(Sections.table("not affected (VEX)", ["digest", "vulnerability", "status", "justification"],
+                                         result.not_affected.map { [$0.digest, $0.vulnerability, $0.status, $0.justification] }, limit: limit))
         }
         var out = ""
         if format == .table {
             out += "blast radius of \(result.subject.kind) \(TerminalSafe.escape(result.subject.key))"
-            out += " — matched \(result.subject.matched.count) node(s)\n"
-            if let at = result.window.at { out += "at \(at)\n" }
-            if result.window.from != nil || result.window.to != nil {
-                out += "window \(result.window.from ?? "…") to \(result.window.to ?? "…")\n"
+            out += " — matched \(result.subject.matched.count) node(s)"
+            if !result.subject.matched.isEmpty, result.subject.matched.count <= 5 {
+                out += ": " + result.subject.matched.map(TerminalSafe.escape).joined(separator: ", ")
             }
-            out += "\n"
+            out += "\n" + Sections.windowLine(result.window) + "\n"
         }
         return out + format.renderer.render(tables)
+    }
+}
+
+/// Table sections shared by the blast-radius and trace renderings.
+enum Sections {
+    static func runs(_ runs: [BlastRadiusResult.Run], limit: Int) -> ResultTable {
+        table("runs", ["key", "repository", "started_at", "certainty"],
+              runs.map { [$0.key, $0.repository, $0.started_at, $0.certainty] }, limit: limit)
+    }
+
+    static func artifacts(_ artifacts: [BlastRadiusResult.Artifact], limit: Int) -> ResultTable {
+        table("artifacts", ["digest", "repositories", "tags", "first_seen", "last_seen", "running", "certainty"],
+              artifacts.map { [$0.digest, $0.repositories.joined(separator: " "), $0.tags.joined(separator: " "), $0.first_seen,
+                               $0.last_seen, $0.running ? "yes" : "no", $0.certainty] }, limit: limit)
+    }
+
+    static func workloads(_ workloads: [BlastRadiusResult.Workload], limit: Int) -> ResultTable {
+        table("workloads", ["workload", "digest", "first_seen", "last_seen", "last_seen_tight", "running", "certainty"],
+              workloads.map { [$0.workloadKey, $0.digest, $0.first_seen, $0.last_seen, $0.last_seen_tight,
+                               $0.running ? "yes" : "no", $0.certainty] }, limit: limit)
+    }
+
+    static func windowLine(_ window: BlastRadiusResult.Window) -> String {
+        if let at = window.at { return "at \(at)\n" }
+        if window.from != nil || window.to != nil { return "window \(window.from ?? "…") to \(window.to ?? "…")\n" }
+        return ""
     }
 
     static func table(_ title: String, _ columns: [String], _ rows: [[String?]], limit: Int) -> ResultTable {

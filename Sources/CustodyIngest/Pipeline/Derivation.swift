@@ -13,5 +13,9 @@ public protocol Derivation: Sendable {
 
 /// Every derivation custody runs, one line each, in the order they run.
 public enum DerivationRegistry {
-    public static let standard: [any Derivation] = []
+    public static let standard: [any Derivation] = [
+        WorkloadDerivation(),
+        WorkflowScopeDerivation(),
+        WorkflowShortCommitDerivation(),
+    ]
 }

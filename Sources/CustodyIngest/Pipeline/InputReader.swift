@@ -9,10 +9,13 @@ import NIOCore
 public struct InputReader: Sendable {
     public var maxDocumentBytes: Int
     public var maxDecompressedBytes: Int
+    /// Real evidence compresses 5–30×; a bomb compresses ~1000×.
+    public var maxExpansionRatio: Int
 
-    public init(maxDocumentBytes: Int = 1 << 30, maxDecompressedBytes: Int = 1 << 30) {
+    public init(maxDocumentBytes: Int = 1 << 30, maxDecompressedBytes: Int = 1 << 30, maxExpansionRatio: Int = 200) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxDecompressedBytes = maxDecompressedBytes
+        self.maxExpansionRatio = maxExpansionRatio
     }
 
     /// One entry per document to read, in a stable order; unreadable paths become failures.
@@ -87,17 +90,50 @@ public struct InputReader: Sendable {
         return bytes
     }
 
+    /// Decompresses gzip in bounded chunks. Stops as soon as the output passes
+    /// `maxDecompressedBytes` or `maxExpansionRatio` times the input (a decompression bomb),
+    /// so a bomb costs a few megabytes, not gigabytes. A stream whose length does not match
+    /// the gzip trailer is truncated or corrupt.
     func gunzip(_ raw: [UInt8], source: String) throws -> [UInt8] {
-        var buffer = ByteBuffer(bytes: raw)
+        let limit = min(maxDecompressedBytes, max(64 << 20, raw.count.multipliedReportingOverflow(by: maxExpansionRatio).partialValue))
+        var input = ByteBuffer(bytes: raw)
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, raw.count * 8))
+        let decompressor = CompressionAlgorithm.gzip().decompressor
+        var chunk = ByteBuffer()
         do {
-            let out = try buffer.decompress(with: .gzip(), maxSize: maxDecompressedBytes)
-            return Array(out.readableBytesView)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw CustodyError.rejected("gzip data expands past \(maxDecompressedBytes) bytes (decompression bomb?); refused",
-                                        at: SourceLocation(path: source))
+            try decompressor.startStream()
+            defer { try? decompressor.finishStream() }
+            var finished = false
+            while !finished {
+                chunk.clear(minimumCapacity: 4 << 20)
+                do {
+                    try decompressor.streamInflate(from: &input, to: &chunk)
+                    finished = true
+                } catch let error as CompressNIOError where error == .bufferOverflow {
+                    // The chunk is full and more output follows.
+                } catch let error as CompressNIOError where error == .inputBufferOverflow {
+                    throw CustodyError.rejected("truncated gzip data", at: SourceLocation(path: source))
+                }
+                output.append(contentsOf: chunk.readableBytesView)
+                if output.count > limit {
+                    throw CustodyError.rejected("gzip data expands past \(limit) bytes (decompression bomb?); refused",
+                                                at: SourceLocation(path: source))
+                }
+            }
+        } catch let error as CustodyError {
+            throw error
         } catch {
-            throw CustodyError.rejected("corrupt or truncated gzip data", at: SourceLocation(path: source))
+            throw CustodyError.rejected("corrupt gzip data", at: SourceLocation(path: source))
         }
+        if raw.count >= 18 {
+            let trailer = raw.suffix(4).reversed().reduce(UInt32(0)) { ($0 << 8) | UInt32($1) }
+            if trailer != UInt32(truncatingIfNeeded: output.count) {
+                throw CustodyError.rejected("truncated or corrupt gzip data (length does not match its trailer)",
+                                            at: SourceLocation(path: source))
+            }
+        }
+        return output
     }
 
     public static func fileName(of path: String) -> String {

@@ -1,10 +1,12 @@
 import CustodyCore
 import CustodyStore
 
-/// Answers "what does this compromise reach": resolves the subject to graph nodes, then
-/// follows the graph forward — containers of a package, the artifacts they are, and what
-/// those artifacts reach (see `ArtifactExpansion`). Every result keeps the path that reached
-/// it and the evidence behind each edge of that path.
+/// Answers "what does this compromise reach": resolves the subject to graph nodes
+/// (`SubjectResolver`), then follows the graph forward (`PathCollector`): the runs that used
+/// the subject → what they produced → the other manifests of the same image and the images
+/// built on it → the runs that produced those (for subjects that name built things) → the
+/// workloads that ran them → the secrets in reach of those runs and workloads. Every result
+/// keeps the path that reached it and the evidence behind each edge of that path.
 public struct BlastRadiusEngine {
     let reader: GraphReader
     let window: TimeWindow
@@ -15,20 +17,23 @@ public struct BlastRadiusEngine {
     }
 
     public func run(_ subject: BlastRadiusSubject) throws -> BlastRadiusResult {
-        var collector = PathCollector(reader: reader, window: window)
-        let matched: [StoredNode]
-        switch subject {
-        case let .package(purl, versions):
-            matched = try PackageMatcher(reader: reader).match(purl: purl, versions: versions)
-            for package in matched {
-                try collector.followContainers(of: package)
-            }
-        }
+        let graph = GraphAccess(reader: reader)
+        let walk = Traversal(graph: graph, window: window)
+        let seeds = try SubjectResolver(graph: graph, window: window).resolve(subject)
+
+        var collector = PathCollector(walk: walk)
+        collector.add(seeds: seeds)
+        try collector.followContainers(of: seeds.packages)
+        try collector.followProducts()
         try collector.expandArtifacts()
+        if subject.reachesProducers { try collector.followProducers() }
+        try collector.followWorkloads()
+        collector.add(workloadPaths: seeds.workloads)
+
         var result = BlastRadiusResult(
-            subject: .init(kind: subject.kindName, key: subject.key, matched: matched.map(\.ref.key).sorted()),
+            subject: .init(kind: subject.kindName, key: subject.key, matched: seeds.matched.map(\.ref.key).sorted()),
             window: .init(from: window.from?.rfc3339, to: window.to?.rfc3339, at: window.at?.rfc3339))
-        try collector.fill(&result)
+        try collector.fill(&result, notAffected: seeds.notAffected)
         return result
     }
 }

@@ -1,6 +1,7 @@
 /// The answer of `custody blast-radius`, shaped exactly as the JSON contract of DESIGN.md §5
 /// (documented in docs/OUTPUT.md). Fields may be added, never renamed; property names here
-/// are the JSON names.
+/// are the JSON names. Contract fields are always present (null when unknown); the encoders
+/// are written out because synthesized ones drop nil fields.
 public struct BlastRadiusResult: Sendable, Codable, Equatable {
     public struct Subject: Sendable, Codable, Equatable {
         public var kind: String
@@ -29,6 +30,20 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
         public var attempt: Int?
         public var started_at: String?
         public var certainty: String
+        /// Added: when the run ended, if known.
+        public var completed_at: String?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(key, forKey: .key)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(repository, forKey: .repository)
+            try container.encode(run_id, forKey: .run_id)
+            try container.encode(attempt, forKey: .attempt)
+            try container.encode(started_at, forKey: .started_at)
+            try container.encode(certainty, forKey: .certainty)
+            try container.encode(completed_at, forKey: .completed_at)
+        }
     }
 
     public struct Artifact: Sendable, Codable, Equatable {
@@ -36,8 +51,26 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
         public var media_type: String?
         public var repositories: [String]
         public var tags: [String]
+        /// Earliest push, tag, production or run of the digest; latest likewise (null while a
+        /// workload still runs it).
         public var first_seen: String?
         public var last_seen: String?
+        /// Added: the weakest certainty on the path that reached it.
+        public var certainty: String
+        /// Added: some workload still runs it (in the latest snapshot of its cluster).
+        public var running: Bool
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(digest, forKey: .digest)
+            try container.encode(media_type, forKey: .media_type)
+            try container.encode(repositories, forKey: .repositories)
+            try container.encode(tags, forKey: .tags)
+            try container.encode(first_seen, forKey: .first_seen)
+            try container.encode(last_seen, forKey: .last_seen)
+            try container.encode(certainty, forKey: .certainty)
+            try container.encode(running, forKey: .running)
+        }
     }
 
     /// Things found to contain the subject that are not digests: an SBOM subject known only by
@@ -58,6 +91,8 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
         public var last_seen: String?
         public var last_seen_tight: String?
         public var running: Bool
+        /// Added: the weakest certainty on the path that reached it.
+        public var certainty: String
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -70,7 +105,11 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
             try container.encode(last_seen, forKey: .last_seen)
             try container.encode(last_seen_tight, forKey: .last_seen_tight)
             try container.encode(running, forKey: .running)
+            try container.encode(certainty, forKey: .certainty)
         }
+
+        /// `cluster/namespace/kind/name`, the workload node key.
+        public var workloadKey: String { "\(cluster)/\(namespace)/\(kind)/\(name)" }
     }
 
     public struct Secret: Sendable, Codable, Equatable {
@@ -78,7 +117,18 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
         public var reached_by: [String]
     }
 
-    /// One element of a path: a node (`kind`, `key`) or an edge (`edge`, times, evidence).
+    /// Added: artifacts a VEX statement declares not affected by the subject advisory; they
+    /// are left out of `artifacts` and of everything reached through them.
+    public struct NotAffected: Sendable, Codable, Equatable {
+        public var digest: String
+        public var vulnerability: String
+        public var status: String?
+        public var justification: String?
+    }
+
+    /// One element of a path: a node (`kind`, `key`) or an edge (`edge`, times, certainty,
+    /// evidence). Edges are stored facts; `edge: "versionInRange"` / `"foundIn"` are steps the
+    /// engine made (an advisory's range containing a version) and carry no evidence of their own.
     public struct PathElement: Sendable, Codable, Equatable {
         public var kind: String?
         public var key: String?
@@ -87,6 +137,22 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
         public var last_seen: String?
         public var certainty: String?
         public var evidence: [String]?
+
+        public static func node(kind: String, key: String) -> PathElement { PathElement(kind: kind, key: key) }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if let edge {
+                try container.encode(edge, forKey: .edge)
+                try container.encode(first_seen, forKey: .first_seen)
+                try container.encode(last_seen, forKey: .last_seen)
+                try container.encode(certainty, forKey: .certainty)
+                try container.encode(evidence ?? [], forKey: .evidence)
+            } else {
+                try container.encode(kind, forKey: .kind)
+                try container.encode(key, forKey: .key)
+            }
+        }
     }
 
     public struct Evidence: Sendable, Codable, Equatable {
@@ -102,8 +168,14 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
     public var containers: [Container] = []
     public var workloads: [Workload] = []
     public var secrets: [Secret] = []
+    public var not_affected: [NotAffected] = []
     public var paths: [[PathElement]] = []
     public var evidence: [Evidence] = []
+
+    public init(subject: Subject, window: Window) {
+        self.subject = subject
+        self.window = window
+    }
 
     public var isEmpty: Bool {
         runs.isEmpty && artifacts.isEmpty && containers.isEmpty && workloads.isEmpty && secrets.isEmpty

@@ -7,7 +7,7 @@ import CustodyStore
 struct PackageMatcher {
     let reader: GraphReader
 
-    func match(purl text: String, versions: String?) throws -> [StoredNode] {
+    func match(purl text: String, versions: String?) throws -> [StoredPackage] {
         let purl: PackageURL
         do {
             purl = try PackageURL(parsing: text)
@@ -24,11 +24,10 @@ struct PackageMatcher {
             throw CustodyError.usage("give either a version in the purl or --versions, not both")
         }
         let candidates = try reader.packages(type: purl.type, namespace: purl.namespace ?? "", name: purl.name)
-        let selected = candidates.filter { candidate in
+        return candidates.filter { candidate in
             if let version = purl.version { return candidate.version == version }
             if let range { return candidate.version.map(range.contains) ?? false }
             return true
         }
-        return try selected.compactMap { try reader.node(id: $0.id) }
     }
 }

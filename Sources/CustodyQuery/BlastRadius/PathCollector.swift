@@ -1,86 +1,116 @@
 import CustodyCore
-import CustodyStore
 
-/// Walks the graph from matched subject nodes and remembers the best path to every result.
+/// Walks the graph forward from the seeds and remembers the best path to every result:
+/// packages → what contains them; runs → what they produced; artifacts → the other manifests
+/// of the same image and the images built on them; artifacts → the runs that produced them
+/// (for subjects that name built things) and the workloads that ran them. Each stage reads
+/// a whole frontier per hop (`Traversal`), so the cost grows with hops, not with fan-out.
 struct PathCollector {
-    let reader: GraphReader
-    let window: TimeWindow
+    let walk: Traversal
 
     private(set) var artifacts: [Int64: GraphPath] = [:]
-    private(set) var containers: [Int64: (node: StoredNode, path: GraphPath)] = [:]
+    private(set) var containers: [Int64: GraphPath] = [:]
     private(set) var runs: [Int64: GraphPath] = [:]
-    private(set) var workloads: [Int64: [(edge: StoredEdge, path: GraphPath)]] = [:]
+    /// One path per `ran` edge (a workload can run a digest in several intervals), by edge id.
+    private(set) var workloads: [Int64: GraphPath] = [:]
+    /// Artifacts declared not affected (VEX); never recorded as results.
+    var excluded: Set<Int64> = []
 
-    init(reader: GraphReader, window: TimeWindow) {
-        self.reader = reader
-        self.window = window
+    init(walk: Traversal) {
+        self.walk = walk
     }
 
-    private func admitted(_ edges: [StoredEdge]) -> [StoredEdge] {
-        edges.filter { window.admits(first: $0.firstSeen, last: $0.lastSeen) }
+    /// Records `path` when it reaches a new artifact or reaches a known one better.
+    @discardableResult
+    mutating func record(artifact path: GraphPath) -> Bool {
+        guard path.end.kind == .artifact, !excluded.contains(path.endID) else { return false }
+        if let existing = artifacts[path.endID], !path.isBetter(than: existing) { return false }
+        let isNew = artifacts[path.endID] == nil
+        artifacts[path.endID] = path
+        return isNew
     }
 
-    /// Package → whatever contains it (artifacts, image references, applications, SBOMs),
-    /// transitively through containing packages, up to `maxDepth` hops.
-    mutating func followContainers(of package: StoredNode, maxDepth: Int = 4) throws {
-        var frontier: [(Int64, GraphPath)] = [(package.id, GraphPath(start: package.ref))]
-        var seen: Set<Int64> = [package.id]
+    mutating func record(run path: GraphPath) {
+        guard path.end.kind == .run else { return }
+        if let existing = runs[path.endID], !path.isBetter(than: existing) { return }
+        runs[path.endID] = path
+    }
+
+    mutating func record(workload path: GraphPath) {
+        guard let edge = path.edges.last, edge.kind == .ran else { return }
+        if let existing = workloads[edge.id], !path.isBetter(than: existing) { return }
+        workloads[edge.id] = path
+    }
+
+    /// Package → whatever contains it (artifacts; image references, applications and SBOMs
+    /// known without a digest are `containers`), through containing packages, `maxDepth` hops.
+    mutating func followContainers(of packages: [GraphPath], maxDepth: Int = 4) throws {
+        var seen = Set(packages.map(\.endID))
+        var frontier = packages
         for _ in 0..<maxDepth where !frontier.isEmpty {
-            var next: [(Int64, GraphPath)] = []
-            for (nodeID, path) in frontier {
-                for edge in admitted(try reader.incoming(nodeID, kinds: [.contains])) {
-                    guard seen.insert(edge.source).inserted else { continue }
-                    let reached = path.appending(edge.other, via: edge)
-                    switch edge.other.kind {
-                    case .artifact:
-                        record(artifact: edge.source, reached)
-                    case .imageReference:
-                        try recordImageReference(edge.source, reached)
-                    default:
-                        if let node = try reader.node(id: edge.source) { containers[edge.source] = (node, reached) }
-                        if edge.other.kind == .package { next.append((edge.source, reached)) }
-                    }
+            var best: [Int64: GraphPath] = [:]
+            for path in try walk.hop(frontier, .incoming, [.contains]) where !seen.contains(path.endID) {
+                if let existing = best[path.endID], !path.isBetter(than: existing) { continue }
+                best[path.endID] = path
+            }
+            seen.formUnion(best.keys)
+            frontier = []
+            var references: [GraphPath] = []
+            for path in best.values.sorted(by: { $0.endID < $1.endID }) {
+                switch path.end.kind {
+                case .artifact: record(artifact: path)
+                case .imageReference: references.append(path)
+                case .package:
+                    containers[path.endID] = path
+                    frontier.append(path)
+                default: containers[path.endID] = path
                 }
             }
-            frontier = next
+            // An image reference counts as the digests it is known to name; until one is known
+            // it is reported as a container.
+            let resolved = try walk.hop(references, .outgoing, [.refersTo]) { _, node in node.ref.kind == .artifact }
+            for path in resolved { record(artifact: path) }
+            for path in references where !resolved.contains(where: { $0.steps[$0.steps.count - 2].nodeID == path.endID }) {
+                containers[path.endID] = path
+            }
         }
     }
 
-    /// An image reference counts as the digests it is known to refer to; until one is known
-    /// it is reported as a container.
-    private mutating func recordImageReference(_ id: Int64, _ path: GraphPath) throws {
-        let targets = admitted(try reader.outgoing(id, kinds: [.refersTo])).filter { $0.other.kind == .artifact }
-        if targets.isEmpty, let node = try reader.node(id: id) {
-            containers[id] = (node, path)
-        }
-        for edge in targets {
-            record(artifact: edge.target, path.appending(edge.other, via: edge))
+    /// Runs → the artifacts they pushed.
+    mutating func followProducts() throws {
+        for path in try walk.hop(Array(runs.values), .outgoing, [.produced]) { record(artifact: path) }
+    }
+
+    /// Artifacts → index ↔ platform manifests (the same image) and images built on them,
+    /// until nothing new appears.
+    mutating func expandArtifacts(maxRounds: Int = 8) throws {
+        var frontier = Array(artifacts.values)
+        for _ in 0..<maxRounds where !frontier.isEmpty {
+            let next = try walk.hop(frontier, .outgoing, [.hasManifest]) + walk.hop(frontier, .incoming, [.hasManifest, .baseImage])
+            frontier = []
+            for path in next where record(artifact: path) { frontier.append(path) }
         }
     }
 
-    mutating func record(artifact id: Int64, _ path: GraphPath) {
-        if let existing = artifacts[id], !path.isBetter(than: existing) { return }
-        artifacts[id] = path
+    /// Artifacts → the runs that produced them.
+    mutating func followProducers() throws {
+        for path in try walk.hop(Array(artifacts.values), .incoming, [.produced]) { record(run: path) }
     }
 
-    /// Artifacts → the other manifests of the same image (index ↔ platform manifest), the
-    /// runs that produced them and the workloads that ran them.
-    mutating func expandArtifacts() throws {
-        for (id, path) in artifacts {
-            for edge in admitted(try reader.outgoing(id, kinds: [.hasManifest]) + reader.incoming(id, kinds: [.hasManifest])) {
-                let other = edge.source == id ? edge.target : edge.source
-                if artifacts[other] == nil { record(artifact: other, path.appending(edge.other, via: edge)) }
-            }
-        }
-        for (id, path) in artifacts {
-            for edge in admitted(try reader.incoming(id, kinds: [.produced])) {
-                let reached = path.appending(edge.other, via: edge)
-                if let existing = runs[edge.source], !reached.isBetter(than: existing) { continue }
-                runs[edge.source] = reached
-            }
-            for edge in admitted(try reader.incoming(id, kinds: [.ran])) {
-                workloads[edge.source, default: []].append((edge, path.appending(edge.other, via: edge)))
-            }
-        }
+    /// Artifacts → the workloads that ran them, one path per interval.
+    mutating func followWorkloads() throws {
+        for path in try walk.hop(Array(artifacts.values), .incoming, [.ran]) { record(workload: path) }
+    }
+
+    mutating func add(seeds: Seeds) {
+        excluded = Set(seeds.notAffected.keys)
+        for path in seeds.runs { record(run: path) }
+        for path in seeds.artifacts { record(artifact: path) }
+    }
+
+    /// Workloads reached directly (a mounted secret): their paths end at the digest after the
+    /// `ran` edge; results read the workload and the digest from the edge, not the path's end.
+    mutating func add(workloadPaths: [GraphPath]) {
+        for path in workloadPaths { record(workload: path) }
     }
 }

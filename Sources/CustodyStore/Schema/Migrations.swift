@@ -16,6 +16,9 @@ enum Migrations {
         migrator.registerMigration("v1-views") { db in
             try db.execute(sql: v1Views)
         }
+        migrator.registerMigration("v2-query-views") { db in
+            try db.execute(sql: v2QueryViews)
+        }
         return migrator
     }
 

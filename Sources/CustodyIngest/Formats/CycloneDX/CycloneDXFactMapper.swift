@@ -62,6 +62,7 @@ struct CycloneDXFactMapper {
                               createdAt: createdAt, producer: tools.joined(separator: ", "),
                               name: metadataComponent?.name)
         builder.reserve(components: expectedComponents, dependencies: expectedDependencies)
+        refs.reserveCapacity(expectedComponents)
         if let keyProblem { builder.warn(keyProblem, at: header.serialNumberLocation) }
         if let timeProblem { builder.warn(timeProblem, at: header.timestampLocation) }
 
@@ -95,9 +96,8 @@ struct CycloneDXFactMapper {
         builder.addContains(subject, node, properties: CycloneDXProperties.edgeAttributes(component.properties),
                             at: component.location)
         guard let ref = component.bomRef, !ref.isEmpty else { return }
-        if refs[ref] == nil {
-            refs[ref] = node
-        } else {
+        if let first = refs.updateValue(node, forKey: ref) {
+            refs[ref] = first
             duplicateRefs += 1
             if duplicateRefs <= Self.warningCap {
                 builder.warn("bom-ref \(Self.quote(ref)) is used by more than one component; dependencies use the first",

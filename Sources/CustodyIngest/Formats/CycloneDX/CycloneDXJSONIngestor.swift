@@ -35,16 +35,18 @@ public struct CycloneDXJSONIngestor: Ingestor {
             throw CustodyError.rejected("not a readable JSON document: \(error.message)",
                                         at: SourceLocation(path: input.source, line: error.line, column: error.column))
         }
-        let reader = CycloneDXJSONReader(source: input.source)
-        return try reader.read(document.root, bytes: input.bytes)
+        let reader = CycloneDXJSONReader(source: input.source, bytes: input.bytes)
+        return try reader.read(document.root)
     }
 }
 
 /// The tape walk behind `CycloneDXJSONIngestor`.
 struct CycloneDXJSONReader {
     let source: String
+    /// The document's bytes, for the raw prefix test on property names.
+    let bytes: [UInt8]
 
-    func read(_ root: JSONValue, bytes: [UInt8]) throws -> FactBatch {
+    func read(_ root: JSONValue) throws -> FactBatch {
         guard root.isObject else {
             throw reject("a CycloneDX JSON document is an object, found \(Self.describe(root.kind))", root, "")
         }
@@ -163,6 +165,11 @@ struct CycloneDXJSONReader {
         for element in value.elements {
             guard element.isObject else {
                 throw reject("a property must be an object, found \(Self.describe(element.kind))", element, "\(pointer)/\(index)")
+            }
+            if !all, let raw = element["name"], raw.kind == .string,
+               CycloneDXProperties.isToolInternal(raw: bytes, at: raw.byteOffset + 1) {
+                index += 1
+                continue
             }
             let name = try optionalString(element, "name", "\(pointer)/\(index)") ?? ""
             if all || CycloneDXProperties.keepsOnEdge(name) {

@@ -89,17 +89,38 @@ enum CycloneDXProperties {
     /// some) keeps each distinct value, joined with `, ` in document order.
     static func edgeAttributes(_ properties: [CycloneDXProperty]) -> [String: String] {
         guard !properties.isEmpty else { return [:] }
-        var values: [String: [String]] = [:]
+        var attributes: [String: String] = [:]
+        var seen: [String: [String]] = [:]
         for property in properties where keepsOnEdge(property.name) {
             let key = "property:" + property.name
-            if let existing = values[key] {
-                if !existing.contains(property.value) { values[key, default: []].append(property.value) }
-            } else {
-                values[key] = [property.value]
+            guard let existing = attributes[key] else {
+                attributes[key] = property.value
+                continue
             }
+            var values = seen[key] ?? [existing]
+            if !values.contains(property.value) {
+                values.append(property.value)
+                attributes[key] = values.joined(separator: ", ")
+            }
+            seen[key] = values
         }
-        return values.mapValues { $0.joined(separator: ", ") }
+        return attributes
     }
+
+    /// Raw-byte form of `keepsOnEdge`'s exclusions, for readers that can look at the undecoded
+    /// text first: true when `bytes` at `start` begin with a tool-internal prefix. A string
+    /// shorter than the prefix mismatches at its closing quote; an escaped name falls through
+    /// to the decoded check.
+    static func isToolInternal(raw bytes: [UInt8], at start: Int) -> Bool {
+        for prefix in toolInternalPrefixBytes where start + prefix.count <= bytes.count {
+            var index = 0
+            while index < prefix.count, bytes[start + index] == prefix[index] { index += 1 }
+            if index == prefix.count { return true }
+        }
+        return false
+    }
+
+    private static let toolInternalPrefixBytes: [[UInt8]] = toolInternalPrefixes.map { Array($0.utf8) }
 }
 
 /// SBOM document keys (DESIGN.md §2 `sbom`): `urn:cdx:<uuid>/<version>` as BOM-Link spells it.
@@ -108,7 +129,7 @@ enum CycloneDXDocumentKey {
     /// `urn:uuid:<uuid>` (the caller falls back to the content hash and says why).
     static func key(serialNumber: String, version: Int64) -> String? {
         let prefix = "urn:uuid:"
-        guard serialNumber.count == prefix.count + 36,
+        guard serialNumber.utf8.count == prefix.utf8.count + 36,
               serialNumber.lowercased().hasPrefix(prefix) else { return nil }
         let uuid = serialNumber.dropFirst(prefix.count).lowercased()
         for (offset, byte) in uuid.utf8.enumerated() {

@@ -169,6 +169,30 @@ final class CycloneDXXMLHandler: NSObject, XMLParserDelegate {
         nil
     }
 
+    /// FoundationXML on Linux reports well-formedness errors here and then *recovers* (parse()
+    /// still returns true), so the first error is kept and parsing stops.
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        fail(parser, "not a well-formed XML document (\(Self.describe(parseError)))")
+    }
+
+    func parser(_ parser: XMLParser, validationErrorOccurred validationError: any Error) {
+        fail(parser, "XML validation error (\(Self.describe(validationError)))")
+    }
+
+    /// libxml2's error number (`xmlParserErrors`; FoundationXML passes it through as the
+    /// NSError code but gives no message) with the text of the common ones.
+    static func describe(_ error: any Error) -> String {
+        let code = (error as NSError).code
+        let known: [Int: String] = [
+            4: "document is empty", 5: "extra content or premature end of the document", 9: "invalid character",
+            26: "undeclared entity", 38: "'<' in an attribute value", 39: "attribute value not started",
+            40: "attribute value not finished", 41: "attribute without value", 42: "attribute redefined",
+            45: "comment not finished", 63: "CDATA section not finished", 68: "name required", 73: "'>' required",
+            76: "opening and ending tag mismatch", 77: "premature end of data in tag",
+        ]
+        return known[code].map { "\($0), libxml2 error \(code)" } ?? "libxml2 error \(code)"
+    }
+
     // MARK: - Helpers
 
     private func startRoot(_ parser: XMLParser, _ name: String, _ namespaceURI: String?, _ attributes: [String: String]) {

@@ -44,9 +44,8 @@ public struct CycloneDXXMLIngestor: Ingestor {
             throw CustodyError.rejected(failure.message,
                                         at: SourceLocation(path: input.source, line: failure.line, column: failure.column))
         }
-        guard parsed else {
-            let reason = parser.parserError.map { "XML error \(($0 as NSError).code): \($0.localizedDescription)" }
-                ?? "malformed XML"
+        guard parsed, parser.parserError == nil else {
+            let reason = parser.parserError.map(CycloneDXXMLHandler.describe) ?? "malformed XML"
             throw CustodyError.rejected("not a readable XML document (\(reason))",
                                         at: SourceLocation(path: input.source, line: parser.lineNumber,
                                                            column: parser.columnNumber))

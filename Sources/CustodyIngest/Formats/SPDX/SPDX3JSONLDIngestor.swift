@@ -98,8 +98,9 @@ struct SPDX3Graph {
             documentID = id
             model.name = try reader.string(element, "name", pointer: pointer)
             documentRoots = try reader.strings(element, "rootElement", pointer: pointer)
-            if let inline = try reader.object(element, "creationInfo", pointer: pointer) {
-                documentCreationInfo = try readCreationInfo(inline, pointer: pointer + "/creationInfo")
+            // A blank-node reference (usual) or the creation info inline.
+            if let value = element["creationInfo"], value.isObject {
+                documentCreationInfo = try readCreationInfo(value, pointer: pointer + "/creationInfo")
             } else if let reference = try reader.string(element, "creationInfo", pointer: pointer) {
                 documentCreationInfo = creationInfos[reference]
                 pendingCreationInfoReference = reference

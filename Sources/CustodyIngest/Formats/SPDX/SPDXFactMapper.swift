@@ -32,7 +32,7 @@ struct SPDXFactMapper {
             if packageIndex[id] == nil {
                 packageIndex[id] = index
             } else {
-                builder.warn("package id \(id) appears more than once; relationships use the first", at: package.location)
+                builder.warn("package id \(SPDXText.excerpt(id)) appears more than once; relationships use the first", at: package.location)
             }
         }
 
@@ -178,7 +178,7 @@ private struct PendingDiagnostics {
         }
         if !ignoredTypes.isEmpty {
             let list = ignoredTypes.sorted { $0.key < $1.key }.prefix(20)
-                .map { "\(SPDXText.excerpt($0.key, limit: 40)) ×\($0.value)" }.joined(separator: ", ")
+                .map { "\(SPDXText.word($0.key)) ×\($0.value)" }.joined(separator: ", ")
             builder.info("relationship types not recorded: \(list)\(ignoredTypes.count > 20 ? ", …" : "")", at: nil)
         }
         if fileCount > 0 {
@@ -250,6 +250,19 @@ enum SPDXSubjectClassifier {
 }
 
 enum SPDXText {
+    /// A relationship type or similar token for a message: letters, digits, `_`, `-` kept,
+    /// anything else `?`, at most 40 characters.
+    static func word(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars.prefix(40) {
+            switch scalar {
+            case "A"..."Z", "a"..."z", "0"..."9", "_", "-": out.unicodeScalars.append(scalar)
+            default: out += "?"
+            }
+        }
+        return text.unicodeScalars.count > 40 ? out + "…" : out
+    }
+
     /// A bounded, escaped quote of document text for messages.
     static func excerpt(_ text: String, limit: Int = 80) -> String {
         let prefix = text.unicodeScalars.prefix(limit)

@@ -1,0 +1,146 @@
+import CustodyCore
+import CustodyJSON
+
+/// A JSON value of a Kubernetes document together with its JSON pointer, so that every type
+/// check can reject the document with the exact place (`/items/3/spec/containers/0/image`).
+///
+/// Kubernetes is strict about its own schema, so a field with the wrong type is not a record to
+/// skip but a sign that the file is not what it claims (or was tampered with): the document is
+/// rejected. Absent and `null` fields are simply absent, as the API server treats them.
+struct KubeValue {
+    let value: JSONValue
+    let pointer: String
+    let origin: KubeOrigin
+
+    /// A member of this object; nil when absent or null, a rejection when this is not an object.
+    func member(_ key: String) -> KubeValue? {
+        guard let child = value[key], !child.isNull else { return nil }
+        return KubeValue(value: child, pointer: pointer + "/" + KubeValue.escape(key), origin: origin)
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let child = member(key) else { return nil }
+        guard let text = child.value.string else {
+            throw child.reject("\(key) must be a string, found \(KubeValue.describe(child.value.kind))")
+        }
+        return text
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let child = member(key) else { return nil }
+        guard let flag = child.value.bool else {
+            throw child.reject("\(key) must be true or false, found \(KubeValue.describe(child.value.kind))")
+        }
+        return flag
+    }
+
+    func object(_ key: String) throws -> KubeValue? {
+        guard let child = member(key) else { return nil }
+        guard child.value.isObject else {
+            throw child.reject("\(key) must be an object, found \(KubeValue.describe(child.value.kind))")
+        }
+        return child
+    }
+
+    /// The elements of an array member (empty when absent); every element must be an object.
+    func objects(_ key: String) throws -> [KubeValue] {
+        guard let child = member(key) else { return [] }
+        guard child.value.isArray else {
+            throw child.reject("\(key) must be an array, found \(KubeValue.describe(child.value.kind))")
+        }
+        var out: [KubeValue] = []
+        out.reserveCapacity(child.value.count)
+        var index = 0
+        for element in child.value.elements {
+            let item = KubeValue(value: element, pointer: "\(child.pointer)/\(index)", origin: origin)
+            guard element.isObject else {
+                throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(element.kind))")
+            }
+            out.append(item)
+            index += 1
+        }
+        return out
+    }
+
+    /// The elements of this array, each an object (a JSON patch).
+    func elements() throws -> [KubeValue] {
+        var out: [KubeValue] = []
+        for (index, element) in value.elements.enumerated() {
+            let item = KubeValue(value: element, pointer: "\(pointer)/\(index)", origin: origin)
+            guard element.isObject else { throw item.reject("expected an object, found \(KubeValue.describe(element.kind))") }
+            out.append(item)
+        }
+        return out
+    }
+
+    /// String values of an object member (labels, annotations); non-string values are rejected.
+    func stringMap(_ key: String) throws -> [String: String] {
+        guard let child = try object(key) else { return [:] }
+        var out: [String: String] = [:]
+        for (name, member) in child.value.members {
+            if member.isNull { continue }
+            guard let text = member.string else {
+                let item = KubeValue(value: member, pointer: child.pointer + "/" + KubeValue.escape(name), origin: origin)
+                throw item.reject("\(key) values must be strings, found \(KubeValue.describe(member.kind))")
+            }
+            out[name] = text
+        }
+        return out
+    }
+
+    /// An RFC 3339 time field; the zero time and empty strings are absent, garbage is rejected.
+    func time(_ key: String) throws -> Timestamp? {
+        guard let text = try string(key), !text.isEmpty, !text.hasPrefix("0001-01-01") else { return nil }
+        do {
+            return try Timestamp(rfc3339: text)
+        } catch {
+            throw member(key)!.reject("\(key) is not an RFC 3339 time: \(KubeValue.quote(text))")
+        }
+    }
+
+    func reject(_ message: String) -> CustodyError {
+        origin.reject(message, value: value, pointer: pointer)
+    }
+
+    /// JSON pointer escaping (RFC 6901).
+    static func escape(_ key: String) -> String {
+        guard key.contains("/") || key.contains("~") else { return key }
+        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    static func describe(_ kind: JSONValue.Kind) -> String {
+        switch kind {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .number: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+
+    /// A short, escaped excerpt of untrusted text for messages.
+    static func quote(_ text: String, limit: Int = 80) -> String {
+        let scalars = text.unicodeScalars.prefix(limit)
+        var body = String(String.UnicodeScalarView(scalars)).debugDescription
+        if scalars.count < text.unicodeScalars.count { body += "…" }
+        return body
+    }
+}
+
+/// Where the JSON being read came from: a JSON file (line and column are meaningful) or the
+/// JSON rendering of a YAML file (only the pointer is).
+struct KubeOrigin {
+    let source: String
+    let linesAreMeaningful: Bool
+
+    func reject(_ message: String, value: JSONValue, pointer: String) -> CustodyError {
+        var location = SourceLocation(path: source, pointer: pointer.isEmpty ? "/" : pointer)
+        if linesAreMeaningful {
+            let position = value.location
+            location.line = position.line
+            location.column = position.column
+        }
+        return CustodyError.rejected(message, at: location)
+    }
+}

@@ -1,0 +1,99 @@
+import CustodyCore
+
+/// One pod of a snapshot, reduced to what becomes facts.
+struct KubernetesPod {
+    /// What one container ran, from its status (joined to the spec by container name).
+    enum Running {
+        /// A registry digest (`repo@sha256:…`, `docker-pullable://repo@sha256:…`).
+        case digest(Digest, repository: String?)
+        /// A config digest (`docker://sha256:…`, bare `sha256:…`): the image ID of a local
+        /// image, not something a registry serves, so not an artifact.
+        case configDigest(Digest)
+        /// Empty or unreadable imageID: the container never started (or the runtime did not say).
+        case unknown
+    }
+
+    struct Container {
+        var name: String
+        var specImage: String?
+        var running: Running
+        var pointer: String
+    }
+
+    var namespace: String
+    var name: String
+    var pointer: String
+    var owner: KubernetesOwnerReference?
+    var podTemplateHash: String?
+    var createdAt: Timestamp?
+    var startedAt: Timestamp?
+    var phase: String?
+    var spec: KubernetesPodSpec
+    var containers: [Container] = []
+
+    /// Pods in a terminal phase ran their images before the snapshot but run nothing now.
+    var isLive: Bool { phase != "Succeeded" && phase != "Failed" }
+
+    static let statusLists = ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"]
+
+    /// Reads a Pod object; per-container problems become diagnostics in `diagnostics`.
+    init(_ item: KubeValue, diagnostics: inout [Diagnostic]) throws {
+        guard let metadata = try item.object("metadata") else { throw item.reject("a Pod needs metadata") }
+        guard let name = try metadata.string("name"), KubernetesKeys.isValidName(name) else {
+            throw (metadata.member("name") ?? metadata).reject("a Pod needs a valid metadata.name")
+        }
+        let namespace = try metadata.string("namespace") ?? "default"
+        guard KubernetesKeys.isValidName(namespace) else {
+            throw (metadata.member("namespace") ?? metadata).reject("invalid namespace \(KubeValue.quote(namespace))")
+        }
+        self.name = name
+        self.namespace = namespace
+        pointer = item.pointer
+        owner = try KubernetesOwnerReference.controller(of: metadata)
+        if owner?.kind == "Node" { owner = nil } // static (mirror) pods: the pod is the workload
+        podTemplateHash = try metadata.stringMap("labels")["pod-template-hash"]
+        createdAt = try metadata.time("creationTimestamp")
+        spec = try KubernetesPodSpec(try item.object("spec"))
+        let status = try item.object("status")
+        startedAt = try status?.time("startTime")
+        phase = try status?.string("phase")
+
+        var reported = Set<String>()
+        for list in Self.statusLists {
+            for entry in try status?.objects(list) ?? [] {
+                let containerName = try entry.string("name") ?? ""
+                let imageID = try entry.string("imageID") ?? ""
+                let specImage = try spec.image(of: containerName) ?? entry.string("image")
+                let running = Self.classify(imageID)
+                switch running {
+                case .digest: break
+                case let .configDigest(digest):
+                    diagnostics.append(Diagnostic(.info, "pod \(namespace)/\(name) container \(containerName) reports image ID \(digest) (a local config digest, not a registry digest); kept as the configDigest attribute, not as an artifact", at: entry.pointer + "/imageID"))
+                case .unknown where imageID.isEmpty:
+                    let state = Self.waitingReason(entry)
+                    diagnostics.append(Diagnostic(.warning, "pod \(namespace)/\(name) container \(containerName) has an empty imageID\(state): it never started, so no digest is known for \(specImage.map { KubeValue.quote($0) } ?? "its image")", at: entry.pointer + "/imageID"))
+                case .unknown:
+                    diagnostics.append(Diagnostic(.warning, "pod \(namespace)/\(name) container \(containerName) has an unreadable imageID \(KubeValue.quote(imageID)); no digest recorded", at: entry.pointer + "/imageID"))
+                }
+                reported.insert(containerName)
+                containers.append(Container(name: containerName, specImage: specImage, running: running, pointer: entry.pointer))
+            }
+        }
+        // Spec containers without any status never started (Pending pods have no statuses).
+        for container in spec.containers where !reported.contains(container.name) {
+            diagnostics.append(Diagnostic(.warning, "pod \(namespace)/\(name) container \(container.name) has no status (phase \(phase ?? "unknown")): it has not run, so no digest is known for \(container.image.map { KubeValue.quote($0) } ?? "its image")", at: container.pointer))
+            containers.append(Container(name: container.name, specImage: container.image, running: .unknown, pointer: container.pointer))
+        }
+    }
+
+    /// FORMATS.md §5.1: the five imageID forms.
+    static func classify(_ imageID: String) -> Running {
+        guard let parsed = ImageID.parse(imageID), let digest = parsed.digest else { return .unknown }
+        return parsed.isConfigDigest ? .configDigest(digest) : .digest(digest, repository: parsed.repository)
+    }
+
+    private static func waitingReason(_ entry: KubeValue) -> String {
+        guard let reason = try? entry.object("state")?.object("waiting")?.string("reason"), !reason.isEmpty else { return "" }
+        return " (waiting: \(KubeValue.quote(reason, limit: 40)))"
+    }
+}

@@ -1,0 +1,98 @@
+import CustodyCore
+
+/// What a pod spec (or a controller's pod template) says: containers with their images, the
+/// service account and the secrets in reach.
+///
+/// Secrets in reach are Secret volumes, `secret` sources of projected volumes, and
+/// `secretKeyRef`/`secretRef` of `env`/`envFrom` in every container (init and ephemeral ones
+/// too). A projected `serviceAccountToken` is not a secret (it is the service account, an
+/// identity); a legacy `<sa>-token-xxxxx` Secret volume is one. `imagePullSecrets` are read by
+/// the kubelet, not by the pod, so they are not in the pod's reach.
+struct KubernetesPodSpec {
+    struct Container {
+        var name: String
+        /// The image as written (`registry.example/app:1.4`), nil when absent.
+        var image: String?
+        /// `containers`, `initContainers` or `ephemeralContainers`.
+        var list: String
+        var pointer: String
+    }
+
+    struct SecretUse: Hashable {
+        var name: String
+        /// `volume`, `projected`, `env` or `envFrom`.
+        var via: String
+    }
+
+    var containers: [Container] = []
+    var serviceAccount: String?
+    var secrets: [SecretUse] = []
+
+    static let containerLists = ["initContainers", "containers", "ephemeralContainers"]
+
+    init(_ spec: KubeValue?) throws {
+        guard let spec else { return }
+        serviceAccount = try spec.string("serviceAccountName") ?? spec.string("serviceAccount")
+        if let account = serviceAccount, account.isEmpty || !KubernetesKeys.isValidName(account) {
+            throw spec.member("serviceAccountName")?.reject("invalid service account name \(KubeValue.quote(account))")
+                ?? spec.reject("invalid service account name \(KubeValue.quote(account))")
+        }
+        var seen = Set<SecretUse>()
+        func add(_ name: String?, _ via: String, _ at: KubeValue) throws {
+            guard let name, !name.isEmpty else { return }
+            guard KubernetesKeys.isValidName(name) else { throw at.reject("invalid secret name \(KubeValue.quote(name))") }
+            let use = SecretUse(name: name, via: via)
+            if seen.insert(use).inserted { secrets.append(use) }
+        }
+        for volume in try spec.objects("volumes") {
+            if let secret = try volume.object("secret") { try add(secret.string("secretName"), "volume", secret) }
+            if let projected = try volume.object("projected") {
+                for source in try projected.objects("sources") {
+                    if let secret = try source.object("secret") { try add(secret.string("name"), "projected", secret) }
+                }
+            }
+        }
+        for list in Self.containerLists {
+            for container in try spec.objects(list) {
+                let name = try container.string("name") ?? ""
+                containers.append(Container(name: name, image: try container.string("image"), list: list, pointer: container.pointer))
+                for variable in try container.objects("env") {
+                    if let ref = try variable.object("valueFrom")?.object("secretKeyRef") {
+                        try add(ref.string("name"), "env", ref)
+                    }
+                }
+                for source in try container.objects("envFrom") {
+                    if let ref = try source.object("secretRef") { try add(ref.string("name"), "envFrom", ref) }
+                }
+            }
+        }
+    }
+
+    /// The spec image of the container called `name` (names are unique across the lists).
+    func image(of name: String) -> String? {
+        containers.first { $0.name == name }?.image
+    }
+}
+
+/// A controller reference from `metadata.ownerReferences` (the entry with `controller: true`).
+struct KubernetesOwnerReference {
+    var kind: String
+    var name: String
+    var uid: String?
+
+    /// The controlling owner of an object, nil when it has none (a bare pod, a top controller).
+    static func controller(of metadata: KubeValue) throws -> KubernetesOwnerReference? {
+        for reference in try metadata.objects("ownerReferences") {
+            guard try reference.bool("controller") == true else { continue }
+            guard let kind = try reference.string("kind"), KubernetesKeys.isValidKind(kind) else {
+                throw reference.reject("ownerReferences entry needs a valid kind")
+            }
+            guard let name = try reference.string("name"), KubernetesKeys.isValidName(name) else {
+                throw reference.reject("ownerReferences entry needs a valid name")
+            }
+            let uid = try reference.string("uid")
+            return KubernetesOwnerReference(kind: kind, name: name, uid: uid?.isEmpty == false ? uid : nil)
+        }
+        return nil
+    }
+}
