@@ -23,6 +23,7 @@ struct CustodyCommand: ParsableCommand {
             BlastRadiusCommand.self,
             TraceCommand.self,
             QueryCommand.self,
+            LogsCommand.self,
             StatsCommand.self,
             SQLCommand.self,
         ])

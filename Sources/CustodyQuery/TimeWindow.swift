@@ -55,7 +55,7 @@ public struct TimeWindow: Sendable, Equatable {
     /// wrote, so `--at` after the last snapshot still finds it.
     func admits(_ edge: Edge) -> Bool {
         guard Self.timeBound.contains(edge.kind) else { return true }
-        let open = edge.kind == .ran && (edge.attributesJSON?.contains("\"running\":\"true\"") ?? false)
+        let open = edge.kind == .ran && edge.isRunning
         return admits(first: edge.firstSeen, last: open ? nil : edge.lastSeen)
     }
 }

@@ -3,8 +3,8 @@ import CustodyIngest
 import Foundation
 import Testing
 
-/// Scale: a generated Syft-shaped SBOM. The default run uses 2,000 components (debug builds are
-/// ~50x slower); `CUSTODY_PERF=1 swift test -c release --filter CycloneDXScale` runs the full
+/// Scale: a generated Syft-shaped SBOM. The default run uses 2,000 components (debug builds are far
+/// slower); `CUSTODY_PERF=1 swift test -c release --filter CycloneDXScale` runs the full
 /// 100,000-component / 300,000-edge, ~50 MB document and checks the 0.4 s budget.
 @Suite("CycloneDX scale")
 struct CycloneDXScaleTests {

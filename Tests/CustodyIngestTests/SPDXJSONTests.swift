@@ -220,4 +220,24 @@ struct SPDXJSONTests {
         #expect(libc?.attributes["cpe"] == "cpe:2.3:a:libc6:libc6:2.36-9+deb12u10:*:*:*:*:*:*:*")
         #expect(batch.observedAt == (try Timestamp(rfc3339: "2025-09-08T13:51:44Z")))
     }
+
+    /// Every shared SPDX fixture is recognized by the standard registry as the right format
+    /// (no tie with another ingestor).
+    @Test(arguments: [
+        ("appbomination.spdx-3.0.1.jsonld.json", "spdx3-jsonld"),
+        ("conda.trivy.spdx-2.3.json", "spdx-json"),
+        ("cosign-gomod.spdx-sbom-generator-0.0.1.spdx", "spdx-tag-value"),
+        ("example1.tools-golang.spdx-2.2.spdx", "spdx-tag-value"),
+        ("example6-bin.tools-golang.spdx-2.2.spdx", "spdx-tag-value"),
+        ("examplemaven-enriched.spdx-maven-plugin+parlay.spdx-2.3.json", "spdx-json"),
+        ("go-multi-arch.ko-0.12.0.spdx-2.2.json", "spdx-json"),
+        ("hello-server.k8s-bom.spdx-2.3.json", "spdx-json"),
+        ("hello-src.ms-sbom-tool-0.2.7.spdx-2.2.json", "spdx-json"),
+        ("kubectl-linux-amd64.syft-0.58.0.spdx-2.2.json", "spdx-json"),
+        ("kubectl-linux-arm-v7.syft-0.58.0.spdx-2.2.json", "spdx-json"),
+    ])
+    func registryDetects(file: String, id: String) throws {
+        let sample = DetectionSample(fileName: file, bytes: try SPDXKit.shared(file))
+        #expect(try IngestorRegistry.standard.detect(sample, source: file).descriptor.id == id)
+    }
 }

@@ -12,6 +12,9 @@ public struct FactBatch: Sendable {
 
     private var nodeIndex: [NodeRef: LocalNodeID] = [:]
     private var edgeIndex: [EdgeKey: Int] = [:]
+    /// Unqualified edges (nearly all of them) keyed by one packed integer: hashing a struct
+    /// holding a String was a third of the time of building a 300,000-edge batch.
+    private var packedEdgeIndex: [UInt64: Int] = [:]
 
     private struct EdgeKey: Hashable {
         var kind: EdgeKind
@@ -54,8 +57,13 @@ public struct FactBatch: Sendable {
                               firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil,
                               certainty: Certainty = .recorded, attributes: [String: String] = [:],
                               at location: String? = nil) {
-        let key = EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)
-        if let existing = edgeIndex[key] {
+        let existingIndex: Int?
+        if qualifier.isEmpty {
+            existingIndex = packedEdgeIndex[Self.pack(kind, from, to)]
+        } else {
+            existingIndex = edgeIndex[EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)]
+        }
+        if let existing = existingIndex {
             edges[existing].firstSeen = edges[existing].firstSeen.earliest(firstSeen)
             edges[existing].lastSeen = edges[existing].lastSeen.latest(lastSeen)
             edges[existing].certainty = max(edges[existing].certainty, certainty)
@@ -65,9 +73,20 @@ public struct FactBatch: Sendable {
             if edges[existing].location == nil { edges[existing].location = location }
             return
         }
-        edgeIndex[key] = edges.count
+        if qualifier.isEmpty {
+            packedEdgeIndex[Self.pack(kind, from, to)] = edges.count
+        } else {
+            edgeIndex[EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)] = edges.count
+        }
         edges.append(EdgeFact(kind: kind, from: from, to: to, qualifier: qualifier, firstSeen: firstSeen,
                               lastSeen: lastSeen, certainty: certainty, attributes: attributes, location: location))
+    }
+
+    /// Kind ordinal (8 bits) and both ends (28 bits each; ids stay below 2^28 because a
+    /// document is capped far below that many facts).
+    private static func pack(_ kind: EdgeKind, _ from: LocalNodeID, _ to: LocalNodeID) -> UInt64 {
+        let ordinal = UInt64(EdgeKind.ordinals[kind] ?? 255)
+        return ordinal << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
     }
 
     public mutating func diagnose(_ diagnostic: Diagnostic) {
@@ -85,6 +104,6 @@ public struct FactBatch: Sendable {
         nodes.reserveCapacity(nodeCount)
         nodeIndex.reserveCapacity(nodeCount)
         edges.reserveCapacity(edgeCount)
-        edgeIndex.reserveCapacity(edgeCount)
+        packedEdgeIndex.reserveCapacity(edgeCount)
     }
 }

@@ -3,6 +3,7 @@
 /// strict so malformed input (`%G1`, a truncated `%`, invalid UTF-8) is reported, never trapped.
 enum PurlPercentCoding {
     static func encode(_ text: String) -> String {
+        if text.utf8.allSatisfy(isLiteral) { return text }
         var out = ""
         out.unicodeScalars.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -26,8 +27,8 @@ enum PurlPercentCoding {
 
     /// Decodes `%XX` triplets; nil when a triplet is malformed or the bytes are not UTF-8.
     static func decode(_ text: some StringProtocol) -> String? {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         let source = Array(text.utf8)
-        guard source.contains(UInt8(ascii: "%")) else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(source.count)
         var index = 0

@@ -78,4 +78,7 @@ public enum EdgeKind: String, Sendable, Hashable, CaseIterable, Codable, Compara
     case declares
 
     public static func < (a: EdgeKind, b: EdgeKind) -> Bool { a.rawValue < b.rawValue }
+
+    /// Position in `allCases`, for compact keys.
+    static let ordinals: [EdgeKind: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
 }

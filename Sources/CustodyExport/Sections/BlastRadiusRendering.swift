@@ -8,7 +8,7 @@ public enum BlastRadiusRendering {
     public static let terminalRowLimit = 50
 
     public static func render(_ result: BlastRadiusResult, format: OutputFormat) -> String {
-        if format == .json { return JSONText.encode(result) + "\n" }
+        if format == .json { return ResultJSON.blastRadius(result) }
         let limit = format == .table ? terminalRowLimit : Int.max
         var tables = [
             Sections.runs(result.runs, limit: limit),

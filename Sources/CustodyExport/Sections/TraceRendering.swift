@@ -4,7 +4,7 @@ import CustodyQuery
 /// per hop, then the sections, then the gaps, which are the findings a responder reads first.
 public enum TraceRendering {
     public static func render(_ result: TraceResult, format: OutputFormat) -> String {
-        if format == .json { return JSONText.encode(result) + "\n" }
+        if format == .json { return ResultJSON.trace(result) }
         let limit = format == .table ? BlastRadiusRendering.terminalRowLimit : Int.max
         var tables = [
             Sections.table("gaps", ["kind", "subject", "message"], result.gaps.map { [$0.kind, $0.subject, $0.message] }, limit: limit),

@@ -10,10 +10,13 @@ extension PathCollector {
         paths += artifacts.values
 
         try walk.graph.load(containers.keys)
-        let describing = try walk.graph.edges(.incoming, of: containers.keys, kinds: [.describes])
+        var describing: [Int64: [String]] = [:]
+        for edge in try walk.graph.edges(.incoming, of: containers.keys, kinds: [.describes]) {
+            if let key = walk.graph.nodes[edge.source]?.ref.key { describing[edge.target, default: []].append(key) }
+        }
         for (id, path) in containers {
             guard let node = walk.graph.nodes[id] else { continue }
-            let sboms = describing.filter { $0.target == id }.compactMap { walk.graph.nodes[$0.source]?.ref.key }
+            let sboms = describing[id] ?? []
             result.containers.append(.init(kind: node.ref.kind.rawValue, key: node.ref.key, sboms: Array(Set(sboms)).sorted()))
             paths.append(path)
         }
@@ -24,14 +27,14 @@ extension PathCollector {
             paths.append(path)
         }
 
-        var holders = Array(runs.keys)
+        var holders = Set(runs.keys)
         for path in workloads.values {
             guard let ran = path.edges.last, let row = rows.workload(ran, certainty: path.certainty) else { continue }
             result.workloads.append(row)
-            holders.append(ran.source)
+            holders.insert(ran.source)
             paths.append(path)
         }
-        result.secrets = try rows.secrets(of: holders)
+        result.secrets = try rows.secrets(of: Array(holders))
 
         for (id, path) in notAffected {
             guard let edge = path.edges.last, let digest = walk.graph.nodes[id] else { continue }
@@ -43,15 +46,13 @@ extension PathCollector {
 
         result.containers.sort { ($0.kind, $0.key) < ($1.kind, $1.key) }
         result.runs.sort { $0.key < $1.key }
-        result.workloads.sort {
-            ($0.workloadKey, $0.digest, $0.first_seen ?? "") < ($1.workloadKey, $1.digest, $1.first_seen ?? "")
-        }
+        result.workloads = ResultRows.sorted(result.workloads)
         result.not_affected.sort { ($0.digest, $0.vulnerability) < ($1.digest, $1.vulnerability) }
 
-        paths.sort { a, b in
-            (a.end.kind.rawValue, a.end.key, a.steps.count, a.edges.map(\.id).last ?? 0)
-                < (b.end.kind.rawValue, b.end.key, b.steps.count, b.edges.map(\.id).last ?? 0)
+        // Sorted by what each path reaches; keys computed once (tens of thousands of paths).
+        let keyed = paths.map { path in
+            (path: path, key: (path.end.kind.rawValue, path.end.key, path.steps.count, path.steps.last?.edge?.id ?? 0))
         }
-        (result.paths, result.evidence) = try rows.render(paths)
+        (result.paths, result.evidence) = try rows.render(keyed.sorted { $0.key < $1.key }.map(\.path))
     }
 }

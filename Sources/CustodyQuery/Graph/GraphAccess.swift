@@ -24,6 +24,9 @@ struct Edge: Sendable, Hashable {
 
     var attributes: [String: String] { Attributes.decode(attributesJSON) }
 
+    /// A `ran` edge whose interval is still open (the store writes attributes as compact JSON).
+    var isRunning: Bool { attributesJSON?.contains("\"running\":\"true\"") ?? false }
+
     /// The end that is not `node`.
     func other(than node: Int64) -> Int64 { source == node ? target : source }
 }
@@ -55,6 +58,10 @@ final class GraphAccess {
         self.reader = reader
     }
 
+    /// Node attributes the engine reads (runs, artifacts, attestations); other kinds' are not
+    /// fetched, which keeps large hops cheap.
+    private static let attributeKinds = "'run','artifact','attestation'"
+
     /// Edges of `kinds` leaving (`.outgoing`) or arriving at (`.incoming`) any of `ids`; the
     /// node at the other end of each is cached.
     func edges(_ direction: Direction, of ids: some Sequence<Int64>, kinds: [EdgeKind]) throws -> [Edge] {
@@ -62,23 +69,22 @@ final class GraphAccess {
         guard list != "[]", !kinds.isEmpty else { return [] }
         let (near, far) = direction == .outgoing ? ("e.src", "e.dst") : ("e.dst", "e.src")
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
-        let rows = try reader.rows("""
+        var out: [Edge] = []
+        try reader.forEachRow("""
             SELECT e.id, e.kind, e.src, e.dst, e.qualifier, e.first_seen, e.last_seen, e.certainty, e.attrs,
-                   o.id, o.kind, o.key, o.attrs
+                   o.id, o.kind, o.key, CASE WHEN o.kind IN (\(Self.attributeKinds)) THEN o.attrs END
             FROM edges e JOIN nodes o ON o.id = \(far)
             WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
             ORDER BY e.id
-            """, [.text(list)])
-        var out: [Edge] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
-            guard let kind = row[1].text.flatMap(EdgeKind.init(rawValue:)), let id = row[0].int64,
-                  let source = row[2].int64, let target = row[3].int64 else { continue }
-            out.append(Edge(id: id, kind: kind, source: source, target: target, qualifier: row[4].text ?? "",
-                            firstSeen: row[5].timestamp, lastSeen: row[6].timestamp,
-                            certainty: row[7].text.flatMap(Certainty.init(rawValue:)) ?? .inferred,
-                            attributesJSON: row[8].text))
-            cache(row[9], row[10], row[11], row[12])
+            """, [.text(list)]) { row in
+            guard let id = row.int64(0), let kind = row.text(1).flatMap(EdgeKind.init(rawValue:)),
+                  let source = row.int64(2), let target = row.int64(3) else { return }
+            out.append(Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
+                            firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
+                            lastSeen: row.int64(6).map(Timestamp.init(nanosecondsSinceEpoch:)),
+                            certainty: row.text(7).flatMap(Certainty.init(rawValue:)) ?? .inferred,
+                            attributesJSON: row.text(8)))
+            if let other = row.int64(9), nodes[other] == nil { cache(row, from: 9) }
         }
         return out
     }
@@ -94,51 +100,67 @@ final class GraphAccess {
     func load(_ ids: some Sequence<Int64>) throws {
         let missing = ids.filter { nodes[$0] == nil }
         guard !missing.isEmpty else { return }
-        for row in try reader.rows("SELECT id, kind, key, attrs FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
-                                   [.text(Self.jsonList(missing))]) {
-            cache(row[0], row[1], row[2], row[3])
-        }
+        try reader.forEachRow("SELECT id, kind, key, attrs FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+                              [.text(Self.jsonList(missing))]) { cache($0, from: 0) }
     }
 
     /// Nodes of `kind` whose key is exactly one of `keys`.
     func nodes(kind: NodeKind, keys: [String]) throws -> [Node] {
         guard !keys.isEmpty else { return [] }
-        let list = JSONText.array(keys)
-        return try reader.rows("""
+        var out: [Node] = []
+        try reader.forEachRow("""
             SELECT id, kind, key, attrs FROM nodes WHERE kind = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY key
-            """, [.text(kind.rawValue), .text(list)]).compactMap { cache($0[0], $0[1], $0[2], $0[3]) }
+            """, [.text(kind.rawValue), .text(JSONText.array(keys))]) { if let node = cache($0, from: 0) { out.append(node) } }
+        return out
     }
 
     /// Nodes of `kind` whose key matches a SQL `LIKE` pattern (ASCII case-insensitive; `\`
     /// escapes). Scans one kind only, which is small for every kind the subjects look up this way.
     func nodes(kind: NodeKind, like pattern: String, limit: Int = 10_000) throws -> [Node] {
-        try reader.rows("""
+        var out: [Node] = []
+        try reader.forEachRow("""
             SELECT id, kind, key, attrs FROM nodes WHERE kind = ? AND key LIKE ? ESCAPE '\\' ORDER BY key LIMIT ?
-            """, [.text(kind.rawValue), .text(pattern), .integer(Int64(limit))]).compactMap { cache($0[0], $0[1], $0[2], $0[3]) }
+            """, [.text(kind.rawValue), .text(pattern), .integer(Int64(limit))]) { if let node = cache($0, from: 0) { out.append(node) } }
+        return out
     }
 
-    /// The documents behind each edge, in one statement.
+    private var documents: [Int64: DocumentLink] = [:]
+
+    /// The documents behind each edge: the links in one statement, then each document not
+    /// seen yet once (thousands of edges share a handful of documents).
     func evidence(edges ids: some Sequence<Int64>) throws -> [Int64: [DocumentLink]] {
         let list = Self.jsonList(ids)
         guard list != "[]" else { return [:] }
-        var out: [Int64: [DocumentLink]] = [:]
-        for row in try reader.rows("""
-            SELECT ee.edge_id, d.sha256, d.format, d.source, ee.location FROM edge_evidence ee
-            JOIN documents d ON d.id = ee.document_id
-            WHERE ee.edge_id IN (SELECT value FROM json_each(?)) ORDER BY ee.edge_id, d.sha256
-            """, [.text(list)]) {
-            guard let edge = row[0].int64 else { continue }
-            out[edge, default: []].append(DocumentLink(sha256: row[1].text ?? "", format: row[2].text ?? "",
-                                                       source: row[3].text ?? "", location: row[4].text))
+        var links: [(edge: Int64, document: Int64, location: String?)] = []
+        try reader.forEachRow("""
+            SELECT edge_id, document_id, location FROM edge_evidence WHERE edge_id IN (SELECT value FROM json_each(?))
+            """, [.text(list)]) { row in
+            if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, row.text(2))) }
         }
+        let missing = Set(links.map(\.document)).filter { documents[$0] == nil }
+        if !missing.isEmpty {
+            try reader.forEachRow("SELECT id, sha256, format, source FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                                  [.text(Self.jsonList(missing))]) { row in
+                guard let id = row.int64(0) else { return }
+                documents[id] = DocumentLink(sha256: row.text(1) ?? "", format: row.text(2) ?? "", source: row.text(3) ?? "")
+            }
+        }
+        var out: [Int64: [DocumentLink]] = [:]
+        for link in links {
+            guard var document = documents[link.document] else { continue }
+            document.location = link.location
+            out[link.edge, default: []].append(document)
+        }
+        for key in out.keys { out[key]?.sort { $0.sha256 < $1.sha256 } }
         return out
     }
 
     @discardableResult
-    private func cache(_ id: SQLValue, _ kind: SQLValue, _ key: SQLValue, _ attributes: SQLValue) -> Node? {
-        guard let id = id.int64, let kind = kind.text.flatMap(NodeKind.init(rawValue:)), let key = key.text else { return nil }
+    private func cache(_ row: RawRow, from column: Int32) -> Node? {
+        guard let id = row.int64(column) else { return nil }
         if let existing = nodes[id] { return existing }
-        let node = Node(id: id, ref: NodeRef(kind, key), attributesJSON: attributes.text)
+        guard let kind = row.text(column + 1).flatMap(NodeKind.init(rawValue:)), let key = row.text(column + 2) else { return nil }
+        let node = Node(id: id, ref: NodeRef(kind, key), attributesJSON: row.text(column + 3))
         nodes[id] = node
         return node
     }

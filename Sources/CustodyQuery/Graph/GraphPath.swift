@@ -55,15 +55,67 @@ struct GraphPath: Sendable {
     }
 }
 
-/// Attribute JSON of stored nodes and edges, decoded on demand (query results are small).
+/// Attribute JSON of stored nodes and edges, decoded on demand. The store writes a flat object
+/// of strings (`AttributeJSON`), which `flat` reads without Foundation (a blast radius decodes
+/// tens of thousands of `ran` attributes; `JSONSerialization` costs ~20 µs each); anything
+/// else falls back to `JSONSerialization`.
 enum Attributes {
     static func decode(_ json: String?) -> [String: String] {
-        guard let json, let data = json.data(using: .utf8),
+        guard let json, !json.isEmpty else { return [:] }
+        if let flat = flat(json) { return flat }
+        guard let data = json.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
         var out: [String: String] = [:]
         for (key, value) in object {
             if let string = value as? String { out[key] = string } else { out[key] = "\(value)" }
         }
         return out
+    }
+
+    /// `{"k":"v",…}` with string values only; nil for anything else.
+    static func flat(_ json: String) -> [String: String]? {
+        var bytes = Array(json.utf8)[...]
+        func skipSpace() { while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes = bytes.dropFirst() } }
+        func expect(_ byte: UInt8) -> Bool {
+            skipSpace()
+            guard bytes.first == byte else { return false }
+            bytes = bytes.dropFirst()
+            return true
+        }
+        func string() -> String? {
+            guard expect(0x22) else { return nil }
+            var out: [UInt8] = []
+            while let b = bytes.first {
+                bytes = bytes.dropFirst()
+                switch b {
+                case 0x22: return String(decoding: out, as: UTF8.self)
+                case 0x5C:
+                    guard let escaped = bytes.first else { return nil }
+                    bytes = bytes.dropFirst()
+                    switch escaped {
+                    case 0x22, 0x5C, 0x2F: out.append(escaped)
+                    case 0x6E: out.append(0x0A)
+                    case 0x72: out.append(0x0D)
+                    case 0x74: out.append(0x09)
+                    case 0x62: out.append(0x08)
+                    case 0x66: out.append(0x0C)
+                    default: return nil  // \u escapes: leave to JSONSerialization
+                    }
+                default: out.append(b)
+                }
+            }
+            return nil
+        }
+        guard expect(0x7B) else { return nil }
+        var out: [String: String] = [:]
+        if expect(0x7D) { return out }
+        while true {
+            guard let key = string(), expect(0x3A), let value = string() else { return nil }
+            out[key] = value
+            if expect(0x2C) { continue }
+            guard expect(0x7D) else { return nil }
+            skipSpace()
+            return bytes.isEmpty ? out : nil
+        }
     }
 }

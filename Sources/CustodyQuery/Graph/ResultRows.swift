@@ -36,7 +36,7 @@ struct ResultRows {
             }
             if let time = edge.firstSeen { first[id] = min(first[id] ?? time, time) }
             if let time = edge.lastSeen ?? edge.firstSeen { last[id] = max(last[id] ?? time, time) }
-            if edge.kind == .ran, edge.attributes["running"] == "true" { running.insert(id) }
+            if edge.kind == .ran, edge.isRunning { running.insert(id) }
         }
         return ids.compactMap { id -> Result.Artifact? in
             guard let node = graph.nodes[id] else { return nil }
@@ -63,13 +63,19 @@ struct ResultRows {
                                certainty: certainty.rawValue)
     }
 
+    /// Workload rows by workload, digest and start (keys built once: thousands of rows).
+    static func sorted(_ rows: [Result.Workload]) -> [Result.Workload] {
+        rows.map { (row: $0, key: "\($0.workloadKey)\u{0}\($0.digest)\u{0}\($0.first_seen ?? "")") }
+            .sorted { $0.key < $1.key }.map(\.row)
+    }
+
     /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
     /// window: a run or workload in the answer could read them while it ran.
     func secrets(of holders: [Int64]) throws -> [Result.Secret] {
         var reached: [String: Set<String>] = [:]
         for edge in try graph.edges(.outgoing, of: holders, kinds: [.couldRead, .mounts]) {
             guard let secret = graph.nodes[edge.target], secret.ref.kind == .secret,
-                  let holder = try graph.node(edge.source) else { continue }
+                  let holder = graph.nodes[edge.source] else { continue }
             reached[secret.ref.key, default: []].insert(holder.ref.key)
         }
         return reached.map { Result.Secret(key: $0.key, reached_by: $0.value.sorted()) }.sorted { $0.key < $1.key }

@@ -67,7 +67,7 @@ extension CustodyCollector {
             if !targetWorkloads.isEmpty, !targetWorkloads.contains(edge.source) { continue }
             if let row = rows.workload(edge, certainty: starts[edge.target]?.certainty ?? .recorded) { result.workloads.append(row) }
         }
-        result.workloads.sort { ($0.workloadKey, $0.digest, $0.first_seen ?? "") < ($1.workloadKey, $1.digest, $1.first_seen ?? "") }
+        result.workloads = ResultRows.sorted(result.workloads)
 
         let chains = try starts.keys.sorted().map { try chain(for: $0) }
         let rendered = try rows.render(chains)

@@ -53,6 +53,8 @@ struct GitHubJobLog: Sendable {
     var actions: [ActionUse] = []
     var workflows: [WorkflowUse] = []
     var checkouts: [Checkout] = []
+    /// `Syncing repository: owner/repo` lines, in order (checkouts without a printed commit too).
+    var synced: [String] = []
     /// `GITHUB_*` values the log printed (env dumps, Codecov's `-> GITHUB_RUN_ID:` lines).
     var environment: [String: String] = [:]
     var pushes: [Push] = []

@@ -50,6 +50,18 @@ public struct GitHubLogArchiveIngestor: Ingestor {
         }
     }
 
+    /// Every job log of an archive, named by its member (`custody logs grep` searches them).
+    public static func members(of bytes: [UInt8]) throws -> [(name: String, bytes: [UInt8])] {
+        var archive = try ZipArchive(bytes: bytes)
+        var members: [(name: String, bytes: [UInt8])] = []
+        for job in layout(archive.entries) {
+            for entry in job.main + [job.system].compactMap({ $0 }) {
+                members.append((entry.name, try archive.contents(of: entry)))
+            }
+        }
+        return members
+    }
+
     public func ingest(_ input: IngestInput) throws -> FactBatch {
         var archive: ZipArchive
         do {
@@ -67,8 +79,10 @@ public struct GitHubLogArchiveIngestor: Ingestor {
         for job in jobs {
             var main: [UInt8] = []
             for entry in job.main {
-                main += try archive.contents(of: entry)
-                if main.last != 0x0A { main.append(0x0A) }
+                // Every step file starts with its own BOM; only the log's first line may.
+                let contents = try archive.contents(of: entry)
+                main += contents.starts(with: [0xEF, 0xBB, 0xBF]) ? contents.dropFirst(3) : contents[...]
+                if !main.isEmpty, main.last != 0x0A { main.append(0x0A) }
             }
             var log = GitHubLogScanner.scan(main)
             if let system = job.system {
@@ -105,6 +119,7 @@ extension GitHubJobLog {
         result.actions += other.actions
         result.workflows += other.workflows
         result.checkouts += other.checkouts
+        result.synced += other.synced.filter { !synced.contains($0) }
         result.pushes += other.pushes
         result.scripts += other.scripts.filter { script in !scripts.contains { $0.url == script.url } }
         result.signatures += other.signatures

@@ -125,8 +125,9 @@ struct GitHubLogScanner {
                 return
             }
         case 0x1B, UInt8(ascii: "+"):
+            // Echoed script lines (cyan) and `set -x` traces; a coloured tool line that
+            // reports a push still reaches the anchored check below.
             command(Substring(CIText.clean(b, text)), line: number)
-            return
         case UInt8(ascii: "["):
             if CIBytes.hasPrefix(b, text.lowerBound, text.upperBound, Self.bracketCommand) {
                 command(Substring(CIText.clean(b, (text.lowerBound + Self.bracketCommand.count)..<text.upperBound)), line: number)
@@ -180,6 +181,7 @@ struct GitHubLogScanner {
         } else if text.hasPrefix("Syncing repository: ") {
             flushFetch()
             syncing = String(text.dropFirst(20).prefix { $0 != " " })
+            if let syncing, !log.synced.contains(syncing) { log.synced.append(syncing) }
         } else if text.hasPrefix("Uses: ") {
             if let use = GitHubLogPhrases.workflowReference(text.dropFirst(6), reusable: true, line: line) { log.workflows.append(use) }
         } else if text.hasPrefix("Job defined at: ") {

@@ -96,7 +96,7 @@ enum GitHubRunLocator {
             }
         }
         if identity.repository == nil {
-            identity.repository = log.checkouts.compactMap(\.repository).first.flatMap(fullName)
+            identity.repository = (log.synced.first ?? log.checkouts.compactMap(\.repository).first).flatMap(fullName)
                 ?? log.workflows.first.flatMap { GitHubKeys.workflow(qualifiedPath: $0.path)?.repository }
         }
         if identity.runID == nil { identity.fallbackTag = String(SHA256Hasher.hex(of: bytes).prefix(16)) }

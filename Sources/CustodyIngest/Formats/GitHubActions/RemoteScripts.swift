@@ -185,7 +185,7 @@ struct RemoteScriptTracker {
 
     private static func bare(_ word: Substring) -> Substring {
         var text = word
-        while let first = text.first, "\"'(`;&".contains(first) { text = text.dropFirst() }
+        while let first = text.first, "\"'(`;&<$".contains(first) { text = text.dropFirst() }
         while let last = text.last, "\"')`;&".contains(last) { text = text.dropLast() }
         return text
     }

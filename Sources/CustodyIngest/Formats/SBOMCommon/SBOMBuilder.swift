@@ -31,6 +31,9 @@ public struct SBOMBuilder {
     public let sbom: LocalNodeID
     public let time: Timestamp?
     public private(set) var subjects: [LocalNodeID] = []
+    /// Components without a purl are listed one by one up to this many, then counted.
+    static let listedMissingPurls = 50
+    private var missingPurls = 0
 
     public init(documentKey: String, format: String, specVersion: String?, createdAt: Timestamp?,
                 producer: String?, name: String?) {
@@ -103,8 +106,11 @@ public struct SBOMBuilder {
         var attributes = packageAttributes(synthesized, componentType: componentType)
         attributes["synthesized"] = "true"
         if let cpe { attributes["cpe"] = cpe }
-        batch.warn("component \(name ?? "(no name)")\(version.map { "@\($0)" } ?? "") has no purl; recorded as \(synthesized.identityKey)",
-                   at: location)
+        missingPurls += 1
+        if missingPurls <= Self.listedMissingPurls {
+            batch.warn("component \(name ?? "(no name)")\(version.map { "@\($0)" } ?? "") has no purl; recorded as \(synthesized.identityKey)",
+                       at: location)
+        }
         return batch.node(.package, synthesized.identityKey, attributes: attributes, at: location)
     }
 
@@ -137,5 +143,11 @@ public struct SBOMBuilder {
         batch.diagnose(Diagnostic(.info, message, at: location))
     }
 
-    public func finish() -> FactBatch { batch }
+    public func finish() -> FactBatch {
+        var result = batch
+        if missingPurls > Self.listedMissingPurls {
+            result.warn("\(missingPurls - Self.listedMissingPurls) more components have no purl (recorded as pkg:generic/…)")
+        }
+        return result
+    }
 }

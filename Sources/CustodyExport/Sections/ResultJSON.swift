@@ -1,0 +1,146 @@
+import CustodyQuery
+
+/// The JSON of blast-radius and trace answers (docs/OUTPUT.md), written with `JSONWriter`.
+/// Keys follow the contract's order; every contract field is written, null when unknown.
+/// A test decodes this text back into the `Codable` result types and compares, so the two
+/// cannot drift apart.
+enum ResultJSON {
+    typealias R = BlastRadiusResult
+
+    static func blastRadius(_ result: R) -> String {
+        var w = JSONWriter(capacity: 4096 + result.paths.count * 600)
+        w.object { w in
+            w.key("subject")
+            w.object { w in
+                w.key("kind"); w.string(result.subject.kind)
+                w.key("key"); w.string(result.subject.key)
+                w.key("matched"); w.strings(result.subject.matched)
+            }
+            w.key("window"); window(&w, result.window)
+            w.key("runs"); w.array { w in for run in result.runs { self.run(&w, run) } }
+            w.key("artifacts"); w.array { w in for artifact in result.artifacts { self.artifact(&w, artifact) } }
+            w.key("containers")
+            w.array { w in
+                for container in result.containers {
+                    w.inline { w in
+                        w.object { w in
+                            w.key("kind"); w.string(container.kind)
+                            w.key("key"); w.string(container.key)
+                            w.key("sboms"); w.strings(container.sboms)
+                        }
+                    }
+                }
+            }
+            w.key("workloads"); w.array { w in for workload in result.workloads { self.workload(&w, workload) } }
+            w.key("secrets")
+            w.array { w in
+                for secret in result.secrets {
+                    w.object { w in
+                        w.key("key"); w.string(secret.key)
+                        w.key("reached_by"); w.strings(secret.reached_by)
+                    }
+                }
+            }
+            w.key("not_affected")
+            w.array { w in
+                for item in result.not_affected {
+                    w.object { w in
+                        w.key("digest"); w.string(item.digest)
+                        w.key("vulnerability"); w.string(item.vulnerability)
+                        w.key("status"); w.string(item.status)
+                        w.key("justification"); w.string(item.justification)
+                    }
+                }
+            }
+            w.key("paths"); w.array { w in for path in result.paths { self.path(&w, path) } }
+            w.key("evidence"); evidence(&w, result.evidence)
+        }
+        return w.text + "\n"
+    }
+
+    static func window(_ w: inout JSONWriter, _ window: R.Window) {
+        w.inline { w in
+            w.object { w in
+                w.key("from"); w.string(window.from)
+                w.key("to"); w.string(window.to)
+                w.key("at"); w.string(window.at)
+            }
+        }
+    }
+
+    static func run(_ w: inout JSONWriter, _ run: R.Run) {
+        w.object { w in
+            w.key("key"); w.string(run.key)
+            w.key("provider"); w.string(run.provider)
+            w.key("repository"); w.string(run.repository)
+            w.key("run_id"); w.string(run.run_id)
+            w.key("attempt"); w.int(run.attempt)
+            w.key("started_at"); w.string(run.started_at)
+            w.key("certainty"); w.string(run.certainty)
+            w.key("completed_at"); w.string(run.completed_at)
+        }
+    }
+
+    static func artifact(_ w: inout JSONWriter, _ artifact: R.Artifact) {
+        w.object { w in
+            w.key("digest"); w.string(artifact.digest)
+            w.key("media_type"); w.string(artifact.media_type)
+            w.key("repositories"); w.strings(artifact.repositories)
+            w.key("tags"); w.strings(artifact.tags)
+            w.key("first_seen"); w.string(artifact.first_seen)
+            w.key("last_seen"); w.string(artifact.last_seen)
+            w.key("certainty"); w.string(artifact.certainty)
+            w.key("running"); w.bool(artifact.running)
+        }
+    }
+
+    static func workload(_ w: inout JSONWriter, _ workload: R.Workload) {
+        w.object { w in
+            w.key("cluster"); w.string(workload.cluster)
+            w.key("namespace"); w.string(workload.namespace)
+            w.key("kind"); w.string(workload.kind)
+            w.key("name"); w.string(workload.name)
+            w.key("digest"); w.string(workload.digest)
+            w.key("first_seen"); w.string(workload.first_seen)
+            w.key("last_seen"); w.string(workload.last_seen)
+            w.key("last_seen_tight"); w.string(workload.last_seen_tight)
+            w.key("running"); w.bool(workload.running)
+            w.key("certainty"); w.string(workload.certainty)
+        }
+    }
+
+    static func path(_ w: inout JSONWriter, _ path: [R.PathElement]) {
+        w.array { w in
+            for element in path {
+                w.inline { w in
+                    w.object { w in
+                        if let edge = element.edge {
+                            w.key("edge"); w.string(edge)
+                            w.key("first_seen"); w.string(element.first_seen)
+                            w.key("last_seen"); w.string(element.last_seen)
+                            w.key("certainty"); w.string(element.certainty)
+                            w.key("evidence"); w.strings(element.evidence ?? [])
+                        } else {
+                            w.key("kind"); w.string(element.kind)
+                            w.key("key"); w.string(element.key)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func evidence(_ w: inout JSONWriter, _ evidence: [R.Evidence]) {
+        w.array { w in
+            for item in evidence {
+                w.inline { w in
+                    w.object { w in
+                        w.key("sha256"); w.string(item.sha256)
+                        w.key("format"); w.string(item.format)
+                        w.key("source"); w.string(item.source)
+                    }
+                }
+            }
+        }
+    }
+}

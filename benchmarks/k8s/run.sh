@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Kubernetes inventory ingest benchmark (see benchmarks/k8s/README.md).
+#
+#   bash benchmarks/k8s/run.sh
+#
+# Builds custody in release mode, generates 50 hourly snapshots of 10,000 pods (plus the
+# ReplicaSet list of each time) into benchmarks/k8s/out/, then measures, with a fresh case
+# database each time:
+#
+#   1. one `custody ingest --cluster bench kube/` of all 100 files: wall time (target < 30 s)
+#      and peak RSS;
+#   2. the ingest of a single snapshot (its pods and ReplicaSet files) for the memory
+#      reference: the 50-snapshot peak must stay within 1.5 x the one-snapshot peak
+#      (memory bounded by one snapshot, not by the number of snapshots);
+#   3. the `ran` intervals in the database equal the ground truth the generator wrote
+#      (expected.json), interval by interval.
+#
+# Environment: CUSTODY_BIN=PATH uses that binary instead of building; K8S_SNAPSHOTS / K8S_PODS
+# change the sizes (targets apply to the defaults). Exit 0 all targets met, 1 missed, 2 could
+# not run.
+
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/../.." && pwd)"
+OUT="$BENCH_DIR/out"
+SNAPSHOTS="${K8S_SNAPSHOTS:-50}"
+PODS="${K8S_PODS:-10000}"
+MAX_SECONDS=30
+MAX_RSS_RATIO=1.5
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
+command -v python3 >/dev/null || die "python3 is needed to generate the inputs and check the intervals"
+[[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time, Debian package 'time') is needed to measure peak RSS"
+
+if [[ -n "${CUSTODY_BIN:-}" ]]; then
+    BIN="$CUSTODY_BIN"
+else
+    say "building custody (swift build -c release --product custody)"
+    mkdir -p "$OUT"
+    (cd "$ROOT" && swift build -c release --product custody) >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; die "release build failed"; }
+    BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/custody"
+fi
+[[ -x "$BIN" ]] || die "no custody binary at $BIN"
+
+DATA="$OUT/data-${SNAPSHOTS}x${PODS}"
+KEY="$(sha256sum "$BENCH_DIR/generate.py" | cut -c1-16) $SNAPSHOTS $PODS"
+if [[ -f "$DATA/stamp" && "$(cat "$DATA/stamp")" == "$KEY" ]]; then
+    say "inputs in $DATA are up to date"
+else
+    say "generating $SNAPSHOTS snapshots x $PODS pods into $DATA"
+    rm -rf "$DATA"
+    python3 "$BENCH_DIR/generate.py" --snapshots "$SNAPSHOTS" --pods "$PODS" --out "$DATA" >&2
+    printf '%s' "$KEY" >"$DATA/stamp"
+fi
+INPUT_MB=$(du -sm "$DATA/kube" | cut -f1)
+
+measure() { # measure NAME DB PATH... -> prints "seconds peak_kib"
+    local name="$1" db="$2"; shift 2
+    rm -f "$db" "$db-wal" "$db-shm"
+    /usr/bin/time -v -o "$OUT/$name.time" "$BIN" ingest --db "$db" --cluster bench "$@" >"$OUT/$name.log" 2>&1 || {
+        tail -n 20 "$OUT/$name.log" >&2; die "custody ingest failed ($name)"; }
+    local wall rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$OUT/$name.time")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$name.time")
+    python3 -c "import sys; p=sys.argv[1].split(':'); print(sum(float(x)*60**i for i,x in enumerate(reversed(p))), sys.argv[2])" "$wall" "$rss"
+}
+
+FIRST=$(ls "$DATA/kube" | grep '^pods-' | head -n 1)
+FIRST_TIME=${FIRST#pods-}
+say "one snapshot ($FIRST)"
+read -r ONE_S ONE_KIB < <(measure one "$OUT/one.db" "$DATA/kube/$FIRST" "$DATA/kube/replicasets-$FIRST_TIME")
+say "all $SNAPSHOTS snapshots ($INPUT_MB MB)"
+read -r ALL_S ALL_KIB < <(measure all "$OUT/all.db" "$DATA/kube")
+
+say "checking intervals against $DATA/expected.json"
+CHECK=$(python3 - "$OUT/all.db" "$DATA/expected.json" <<'EOF'
+import json, sqlite3, sys
+from datetime import datetime, timezone
+def iso(ns):
+    return None if ns is None else datetime.fromtimestamp(ns // 1_000_000_000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("""SELECT w.key, a.key, e.first_seen, e.last_seen, json_extract(e.attrs, '$.last_seen_tight'),
+                            json_extract(e.attrs, '$.running')
+                     FROM edges e JOIN nodes w ON w.id = e.src JOIN nodes a ON a.id = e.dst WHERE e.kind = 'ran'""").fetchall()
+got = sorted([w, d, iso(f), iso(l), t, r] for w, d, f, l, t, r in rows)
+want = sorted(json.load(open(sys.argv[2])))
+missing = [r for r in want if r not in got]
+extra = [r for r in got if r not in want]
+for r in (missing[:5] + extra[:5]):
+    print("mismatch:", r, file=sys.stderr)
+print(len(want), len(missing), len(extra))
+EOF
+)
+read -r WANT MISSING EXTRA <<<"$CHECK"
+
+RATIO=$(python3 -c "print(round($ALL_KIB / $ONE_KIB, 2))")
+printf '\n%-46s %10s %12s\n' "measurement" "seconds" "peak RSS MiB"
+printf '%-46s %10.2f %12d\n' "1 snapshot (pods + replicasets)" "$ONE_S" $((ONE_KIB / 1024))
+printf '%-46s %10.2f %12d\n' "$SNAPSHOTS snapshots x $PODS pods ($INPUT_MB MB JSON)" "$ALL_S" $((ALL_KIB / 1024))
+printf 'intervals: %s expected, %s missing, %s unexpected; RSS ratio %s\n' "$WANT" "$MISSING" "$EXTRA" "$RATIO"
+
+status=0
+python3 -c "import sys; sys.exit(0 if $ALL_S < $MAX_SECONDS else 1)" || { echo "MISSED: ingest took ${ALL_S}s (target < ${MAX_SECONDS}s)"; status=1; }
+python3 -c "import sys; sys.exit(0 if $RATIO <= $MAX_RSS_RATIO else 1)" || { echo "MISSED: peak RSS ratio $RATIO (target <= $MAX_RSS_RATIO)"; status=1; }
+[[ "$MISSING" == 0 && "$EXTRA" == 0 ]] || { echo "MISSED: intervals differ from the ground truth"; status=1; }
+[[ $status == 0 ]] && echo "all targets met"
+exit $status
