@@ -2,6 +2,7 @@ import CustodyCore
 import CustodyCrypto
 import CustodyStore
 import Dispatch
+import Foundation
 
 /// Reads documents, recognizes their format, asks the ingestor for facts and writes each
 /// document with its facts in one transaction. Same bytes twice is a no-op that says so; a
@@ -77,18 +78,24 @@ public struct IngestPipeline: Sendable {
     }
 
     private func process(bytes: [UInt8], source: String, options: IngestOptions) -> IngestReport.Entry {
+        var timer = PhaseTimer(label: source)
+        defer { timer.report() }
         let sha = SHA256Hasher.hex(of: bytes)
+        timer.mark("hash")
         do {
             if try database.hasDocument(sha256: sha) {
                 return .init(source: source, sha256: sha, outcome: .alreadyPresent(format: nil), diagnostics: [])
             }
+            timer.mark("lookup")
             let ingestor = try chooseIngestor(bytes: bytes, source: source, options: options)
+            timer.mark("detect")
             // Compress the raw bytes for the evidence store on the other core while parsing.
             let compression = Background { ContentCodec.encode(bytes) }
             let input = IngestInput(source: source, fileName: InputReader.fileName(of: source), bytes: bytes, options: options)
             var batch: FactBatch
             do {
                 batch = try ingestor.ingest(input)
+                timer.mark("parse+facts")
             } catch var error as CustodyError {
                 if error.location == nil { error.location = SourceLocation(path: source) }
                 if error.code != .rejectedInput, error.code != .usage { error.code = .rejectedInput }
@@ -100,7 +107,10 @@ public struct IngestPipeline: Sendable {
             let document = DocumentInput(sha256: sha, format: descriptor.id, source: source, size: bytes.count,
                                          observedAt: batch.observedAt, ingestor: descriptor.id,
                                          ingestorVersion: descriptor.version, stored: compression.wait())
-            guard let summary = try database.ingest(document: document, batch: batch, ingestedAt: clock.now()) else {
+            timer.mark("compress-wait")
+            let written = try database.ingest(document: document, batch: batch, ingestedAt: clock.now())
+            timer.mark("write")
+            guard let summary = written else {
                 return .init(source: source, sha256: sha, outcome: .alreadyPresent(format: descriptor.id), diagnostics: [])
             }
             return .init(source: source, sha256: sha,
@@ -141,5 +151,29 @@ final class Background<Value: Sendable>: @unchecked Sendable {
     func wait() -> Value {
         group.wait()
         return value!
+    }
+}
+
+/// Per-phase durations of one document, printed to stderr when `CUSTODY_TIMINGS=1`: the
+/// first thing to look at when an ingest is slow.
+struct PhaseTimer {
+    let label: String
+    let enabled = ProcessInfo.processInfo.environment["CUSTODY_TIMINGS"] == "1"
+    private var last = ContinuousClock.now
+    private var phases: [(String, Duration)] = []
+
+    init(label: String) { self.label = label }
+
+    mutating func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        phases.append((phase, now - last))
+        last = now
+    }
+
+    func report() {
+        guard enabled else { return }
+        let text = phases.map { "\($0.0)=\(($0.1 / .milliseconds(1)).formatted(.number.precision(.fractionLength(1))))ms" }
+        FileHandle.standardError.write(Data("timings \(label): \(text.joined(separator: " "))\n".utf8))
     }
 }

@@ -30,8 +30,8 @@ public struct GraphReader {
     /// Package nodes by (type, namespace, name), any version.
     public func packages(type: String, namespace: String, name: String) throws -> [StoredPackage] {
         try Row.fetchAll(db, sql: """
-            SELECT n.id, n.key, p.version FROM package_index p JOIN nodes n ON n.id = p.node_id
-            WHERE p.type = ? AND p.namespace = ? AND p.name = ? ORDER BY n.key
+            SELECT id, key, purl_version FROM nodes
+            WHERE purl_type = ? AND purl_namespace = ? AND purl_name = ? ORDER BY key
             """, arguments: [type, namespace, name]).map {
             StoredPackage(id: $0[0], key: $0[1], version: $0[2])
         }

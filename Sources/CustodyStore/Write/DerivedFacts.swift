@@ -46,7 +46,7 @@ extension CaseDatabase {
             let prefix = "derived:\(derivation)"
             let pattern = prefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
             try db.execute(sql: """
-                DELETE FROM edge_evidence WHERE edge_id IN
+                DELETE FROM edge_evidence_extra WHERE edge_id IN
                     (SELECT id FROM edges WHERE qualifier = ? OR qualifier LIKE ? ESCAPE '\\')
                 """, arguments: [prefix, pattern + ":%"])
             try db.execute(sql: "DELETE FROM edges WHERE qualifier = ? OR qualifier LIKE ? ESCAPE '\\'",
