@@ -3,7 +3,8 @@
 #
 #   bash benchmarks/run.sh
 #
-# Builds custody in release mode, generates deterministic inputs into benchmarks/out/, runs
+# Builds custody in release mode, generates deterministic inputs into benchmarks/out/ (results,
+# logs and databases go to benchmarks/out/ingest/), runs
 # every measurement BENCH_RUNS times (default 5, at least 3) with a fresh case database each
 # time, prints a table of medians and exits non-zero when a target is missed:
 #
@@ -18,8 +19,8 @@
 # Environment:
 #   BENCH_RUNS=N        measured runs per measurement (3-9, default 5)
 #   CUSTODY_BIN=PATH    use this custody binary instead of building one
-#   BENCH_KEEP_DBS=1    keep the case databases in benchmarks/out/db/ afterwards
-#   BENCH_FLEET_GIVE_UP_S=S  after 2 fleet runs slower than S seconds (default 60, 6x the
+#   BENCH_KEEP_DBS=1    keep the case databases in benchmarks/out/ingest/db/ afterwards
+#   BENCH_FLEET_GIVE_UP_S=S  once a fleet run is slower than S seconds (default 60, 6x the
 #                       target), skip the remaining fleet runs: the verdict cannot change
 #
 # Exit status: 0 all targets met, 1 a target missed, 2 the benchmark itself could not run.
@@ -28,9 +29,10 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
-OUT="$BENCH_DIR/out"
-DB_DIR="$OUT/db"
-LOG_DIR="$OUT/logs"
+OUT="$BENCH_DIR/out"                 # inputs (shared with other benchmarks' files: ours are named below)
+WORK="$OUT/ingest"                   # this benchmark's databases, logs and results
+DB_DIR="$WORK/db"
+LOG_DIR="$WORK/logs"
 VENV="$BENCH_DIR/.venv"
 
 RUNS="${BENCH_RUNS:-5}"
@@ -43,7 +45,7 @@ MAX_RATIO=0.5          # custody time / DuckDB time
 MAX_RSS_FACTOR=4       # peak RSS / file size
 MAX_REINGEST_S=0.2
 MAX_FLEET_S=10
-FLEET_GIVE_UP_S="${BENCH_FLEET_GIVE_UP_S:-60}"   # stop repeating fleet runs slower than this (verdict is clear)
+FLEET_GIVE_UP_S="${BENCH_FLEET_GIVE_UP_S:-60}"   # stop repeating fleet runs once one is slower than this
 
 BIG="$OUT/sbom-${COMPONENTS}c-${EDGES}e.cdx.json"
 FLEET="$OUT/fleet-${FLEET_FILES}x${FLEET_COMPONENTS}"
@@ -55,7 +57,7 @@ if ! [[ "$RUNS" =~ ^[0-9]+$ ]] || (( RUNS < 3 || RUNS > 9 )); then
     die "BENCH_RUNS must be a number from 3 to 9 (got '$RUNS')"
 fi
 
-mkdir -p "$OUT" "$DB_DIR" "$LOG_DIR"
+mkdir -p "$OUT" "$WORK" "$DB_DIR" "$LOG_DIR"
 
 # ---------------------------------------------------------------------------------------------
 # Tools
@@ -160,9 +162,13 @@ fresh_db() {  # fresh_db NAME -> path of an absent database file
     printf '%s' "$db"
 }
 
-# timed LOG CMD... : runs CMD under GNU time; sets T_SECONDS (wall, ns clock) and T_RSS_KB.
+# timed LOG CMD... : runs CMD under GNU time; sets T_SECONDS (wall, ns clock), T_RSS_KB,
+# T_CPU (user + sys seconds: far less sensitive than wall time to other work on the machine)
+# and T_WRITTEN_MB (file system output, what the kernel accounted as written).
 T_SECONDS=""
 T_RSS_KB=""
+T_CPU=""
+T_WRITTEN_MB=""
 timed() {
     local log="$1"; shift
     local tfile="$log.time"
@@ -177,6 +183,8 @@ timed() {
     fi
     T_SECONDS="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')"
     T_RSS_KB="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")"
+    T_CPU="$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$tfile")"
+    T_WRITTEN_MB="$(awk -F': ' '/File system outputs/ { printf "%.0f", $2 * 512 / 1e6 }' "$tfile")"
     [[ -n "$T_RSS_KB" ]] || die "could not read the peak RSS from $tfile"
 }
 
@@ -199,19 +207,21 @@ print(totals.get(what, ""))' "$2"
 
 cat "$BIG" >/dev/null  # page cache warm for every contender alike
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+io_pressure() { [[ -r /proc/pressure/io ]] && awk '/^some/ { sub(/avg10=/, "", $2); print $2 "%" }' /proc/pressure/io || echo n/a; }
+IO_BEFORE="$(io_pressure)"
 
 say "custody ingest of $(basename "$BIG") ($BIG_BYTES bytes): 1 warm-up + $RUNS runs, fresh database each"
 db="$(fresh_db warmup)"
 timed "$LOG_DIR/custody-warmup.log" "$BIN" ingest "$BIG" --db "$db"
-ingest_s=(); ingest_rss=(); reingest_s=()
+ingest_s=(); ingest_rss=(); ingest_cpu=(); ingest_mb=(); reingest_s=(); reingest_cpu=()
 for i in $(seq 1 "$RUNS"); do
     db="$(fresh_db "big-$i")"
     timed "$LOG_DIR/custody-big-$i.log" "$BIN" ingest "$BIG" --db "$db"
-    ingest_s+=("$T_SECONDS"); ingest_rss+=("$T_RSS_KB")
-    say "  run $i: ${T_SECONDS} s, peak RSS $((T_RSS_KB / 1024)) MiB"
+    ingest_s+=("$T_SECONDS"); ingest_rss+=("$T_RSS_KB"); ingest_cpu+=("$T_CPU"); ingest_mb+=("$T_WRITTEN_MB")
+    say "  run $i: ${T_SECONDS} s (CPU ${T_CPU} s), peak RSS $((T_RSS_KB / 1024)) MiB, wrote ${T_WRITTEN_MB} MB"
     timed "$LOG_DIR/custody-reingest-$i.log" "$BIN" ingest "$BIG" --db "$db"
-    reingest_s+=("$T_SECONDS")
-    say "  re-ingest $i: ${T_SECONDS} s"
+    reingest_s+=("$T_SECONDS"); reingest_cpu+=("$T_CPU")
+    say "  re-ingest $i: ${T_SECONDS} s (CPU ${T_CPU} s)"
     if (( i == 1 )); then
         docs="$(stat_total "$db" documents)"; nodes="$(stat_total "$db" nodes)"; edges="$(stat_total "$db" edges)"
         say "  stats after run 1 and its re-ingest: documents=$docs nodes=$nodes edges=$edges"
@@ -240,25 +250,24 @@ json_runs="$(awk '/^json.load runs/ { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
 say "  runs: $json_runs"
 
 say "custody ingest of $FLEET_FILES SBOMs x $FLEET_COMPONENTS components (one call on the directory): $RUNS runs"
-fleet_s=(); fleet_rss=(); fleet_note=""
+fleet_s=(); fleet_rss=(); fleet_cpu=(); fleet_mb=(); fleet_note=""
 for i in $(seq 1 "$RUNS"); do
     db="$(fresh_db "fleet-$i")"
     timed "$LOG_DIR/custody-fleet-$i.log" "$BIN" ingest "$FLEET" --db "$db"
-    fleet_s+=("$T_SECONDS"); fleet_rss+=("$T_RSS_KB")
-    say "  run $i: ${T_SECONDS} s, peak RSS $((T_RSS_KB / 1024)) MiB"
-    if (( i >= 2 )) && awk -v t="$T_SECONDS" -v cap="$FLEET_GIVE_UP_S" 'BEGIN { exit !(t > cap) }'; then
-        # Two runs both far past the target: more runs would not change the verdict.
-        fleet_note=" (stopped after $i runs: each took more than ${FLEET_GIVE_UP_S} s)"
-        say "  fleet runs take more than ${FLEET_GIVE_UP_S} s (target ${MAX_FLEET_S} s); skipping the remaining runs"
-        [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm"
-        break
-    fi
+    fleet_s+=("$T_SECONDS"); fleet_rss+=("$T_RSS_KB"); fleet_cpu+=("$T_CPU"); fleet_mb+=("$T_WRITTEN_MB")
+    say "  run $i: ${T_SECONDS} s (CPU ${T_CPU} s), peak RSS $((T_RSS_KB / 1024)) MiB, wrote ${T_WRITTEN_MB} MB"
     if (( i == 1 )); then
         docs="$(stat_total "$db" documents)"; nodes="$(stat_total "$db" nodes)"; edges="$(stat_total "$db" edges)"
-        say "  stats after run 1: documents=$docs nodes=$nodes edges=$edges"
+        say "  stats after run 1: documents=$docs nodes=$nodes edges=$edges, database $(du -m "$db" | cut -f1) MB"
         [[ "$docs" == "$FLEET_FILES" ]] || die "expected $FLEET_FILES documents, custody stats says '$docs' (see $LOG_DIR/custody-fleet-1.log)"
     fi
     [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm"
+    if awk -v t="$T_SECONDS" -v cap="$FLEET_GIVE_UP_S" 'BEGIN { exit !(t > cap) }'; then
+        # Far past the target: more runs cannot change the verdict, only take many minutes.
+        fleet_note=" (stopped after run $i: it took more than ${FLEET_GIVE_UP_S} s)"
+        (( i == RUNS )) || say "  that run took more than ${FLEET_GIVE_UP_S} s (target ${MAX_FLEET_S} s); skipping the remaining runs"
+        break
+    fi
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -287,13 +296,14 @@ v_fleet="$(verdict "$fleet_median" '<' "$MAX_FLEET_S")"
 for v in "$v_ratio" "$v_rss" "$v_re" "$v_fleet"; do [[ "$v" == PASS ]] || failures=$((failures + 1)); done
 
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-REPORT="$OUT/results.md"
+IO_AFTER="$(io_pressure)"
+REPORT="$WORK/results.md"
 {
     printf '## custody ingest benchmark, %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf -- '- machine: %s cores, %s; %s\n' "$(nproc)" \
         "$(lscpu 2>/dev/null | awk -F': +' '/^Model name/ { print $2; exit }')" \
         "$(free -g | awk '/^Mem:/ { print $2 " GiB RAM" }')"
-    printf -- '- load average (1/5/15 min) before: %s, after: %s (other work on the machine skews timings)\n' "$LOAD_BEFORE" "$LOAD_AFTER"
+    printf -- '- load average (1/5/15 min) before: %s, after: %s; I/O pressure (PSI some avg10) before: %s, after: %s (other work on the machine skews wall times; CPU times much less)\n' "$LOAD_BEFORE" "$LOAD_AFTER" "$IO_BEFORE" "$IO_AFTER"
     printf -- '- custody: %s (%s)\n' "$BIN" "$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo 'no commit')"
     printf -- '- DuckDB %s (Python %s); %s runs each, medians\n' "$DUCKDB_VERSION" "$("$PY" -c 'import platform; print(platform.python_version())')" "$RUNS"
     printf -- '- big input: %s, %d bytes (%.1f MB); fleet: %d files, %d bytes\n\n' "$(basename "$BIG")" "$BIG_BYTES" \
@@ -301,11 +311,14 @@ REPORT="$OUT/results.md"
     printf '| measurement | median | runs | target | result |\n'
     printf '|---|---:|---|---|---|\n'
     printf '| custody ingest, 100k components / 300k edges | %.3f s | %s | | |\n' "$ingest_median" "$(joined "${ingest_s[@]}")"
+    printf '| … its CPU time (user + sys) and data written | %.2f s CPU, %s MB | %s | | |\n' "$(median "${ingest_cpu[@]}")" "$(median "${ingest_mb[@]}" | cut -d. -f1)" "$(joined "${ingest_cpu[@]}")"
     printf '| DuckDB read_json + unnest (components, dependencies) | %.3f s | %s | | |\n' "$duck_median" "$duck_runs"
     printf '| ratio custody / DuckDB | %s | | <= %s | %s |\n' "$ratio" "$MAX_RATIO" "$v_ratio"
     printf '| custody peak RSS (max of runs) / file size | %s (%d MiB) | %s KiB | <= %s | %s |\n' "$rss_factor" "$((rss_max_kb / 1024))" "$(joined "${ingest_rss[@]}")" "$MAX_RSS_FACTOR" "$v_rss"
     printf '| custody re-ingest of the same file | %.3f s | %s | < %s s | %s |\n' "$reingest_median" "$(joined "${reingest_s[@]}")" "$MAX_REINGEST_S" "$v_re"
+    printf '| … its CPU time (user + sys) | %.2f s | %s | | |\n' "$(median "${reingest_cpu[@]}")" "$(joined "${reingest_cpu[@]}")"
     printf '| custody ingest DIR, %d SBOMs x %d components | %.3f s | %s%s | < %s s | %s |\n' "$FLEET_FILES" "$FLEET_COMPONENTS" "$fleet_median" "$(joined "${fleet_s[@]}")" "$fleet_note" "$MAX_FLEET_S" "$v_fleet"
+    printf '| … its CPU time (user + sys) and data written | %.2f s CPU, %s MB | %s | | |\n' "$(median "${fleet_cpu[@]}")" "$(median "${fleet_mb[@]}" | cut -d. -f1)" "$(joined "${fleet_cpu[@]}")"
     printf '| (reference) Python json.load of the big file | %.3f s | %s | | |\n' "$json_median" "$json_runs"
     printf '\nfleet peak RSS (max of runs): %d MiB\n' "$(( $(maximum "${fleet_rss[@]}") / 1024 ))"
 } >"$REPORT"

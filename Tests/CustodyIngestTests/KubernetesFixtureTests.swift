@@ -133,4 +133,43 @@ struct KubernetesFixtureTests {
         let workflow = DetectionSample(fileName: "ci.yml", bytes: Array("name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n".utf8))
         #expect(KubernetesYAMLIngestor().detect(workflow) == .none)
     }
+
+    @Test("the image cache's fast paths agree with ImageID.parse and ImageReference(parsing:)", arguments: [
+        "docker.io/library/alpine@sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1",
+        "docker-pullable://nginx@sha256:96fb261b66270b900ea5a2c17a26abbfabe95506e73c3a3c65869a6dbe83223a",
+        "registry.acme.example/web/storefront@sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "localhost:5000/a/b@sha256:0137DFE999C7744AD7652B2AC5FA20CF2896678C79A2507AB74B762FD970EE46",
+        "Registry.Example:443/team/app@sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "docker://sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "app:1.0@sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "UPPER/app@sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "",
+    ])
+    func fastImageIDs(imageID: String) {
+        var cache = KubernetesImageCache()
+        let fast = cache.classify(imageID)
+        let slow = ImageID.parse(imageID)
+        switch fast {
+        case let .digest(digest, repository):
+            #expect(slow?.digest == digest && slow?.repository == repository && slow?.isConfigDigest == false)
+        case let .configDigest(digest):
+            #expect(slow?.digest == digest && slow?.isConfigDigest == true)
+        case .unknown:
+            #expect(slow?.digest == nil)
+        }
+    }
+
+    @Test("fast reference parsing agrees with ImageReference(parsing:)", arguments: [
+        "alpine:latest", "nginx", "rancher/klipper-helm:v0.9.8-build20250709", "registry.acme.example/web/storefront:2025.09.08-413",
+        "localhost:5000/app:1", "localhost/app", "Registry.Example:443/team/app:v1", "itaysk/cyan", "a/b/c/d:e",
+        "UPPER/app:1", "bad path/x:1", "app:", "app:bad tag", "0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46",
+        "docker.io/library/busybox:1.36", "index.docker.io/library/busybox:1.36", "x.example/App:1",
+    ])
+    func fastReferences(text: String) {
+        var cache = KubernetesImageCache()
+        let fast = cache.reference(text)
+        let slow = try? ImageReference(parsing: text)
+        #expect(fast == slow, "\(text)")
+    }
 }

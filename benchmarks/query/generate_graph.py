@@ -5,8 +5,8 @@
 
 The database must already exist with custody's schema (run.sh creates it with `custody
 ingest` of a tiny SBOM, so the migrations are custody's own). Rows go directly into the
-`nodes`, `package_index`, `edges`, `edge_evidence` and `documents` tables — the same schema the
-ingestors write, without the cost of JSON ingest. The same facts are written as CSV files
+`documents`, `nodes` and `edges` tables (evidence links inline, purl parts on package nodes):
+the same schema the ingestors write, without the cost of JSON ingest. The same facts are written as CSV files
 beside it (`<db>.nodes.csv`, `<db>.edges.csv`) for the DuckDB baseline.
 
 The graph (defaults, >= 5 million edges):
@@ -205,15 +205,17 @@ def write(args, g: Graph):
         (hashlib.sha256(b"generated-graph-%d" % args.seed).hexdigest(), T0, T0)).lastrowid
     base_node = con.execute("SELECT coalesce(max(id), 0) FROM nodes").fetchone()[0]
     base_edge = con.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
-    con.executemany("INSERT INTO nodes(id, kind, key, attrs) VALUES (?, ?, ?, ?)",
-                    ((n[0] + base_node, n[1], n[2], n[3]) for n in g.nodes))
-    con.executemany("INSERT INTO package_index(node_id, type, namespace, name, version) VALUES (?, ?, ?, ?, ?)",
-                    ((p[0] + base_node,) + p[1:] for p in g.pkg_index))
+    # Schema v1-graph: the first evidence link of a node or edge is inline (document_id,
+    # location); package nodes carry their purl parts (purl_type … purl_version).
+    purls = {p[0]: p[1:] for p in g.pkg_index}
     con.executemany(
-        "INSERT INTO edges(id, kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs) VALUES (?,?,?,?,?,?,?,?,?)",
-        ((e[0] + base_edge, e[1], e[2] + base_node, e[3] + base_node) + e[4:] for e in g.edges))
-    con.executemany("INSERT INTO edge_evidence(edge_id, document_id, location) VALUES (?, ?, NULL)",
-                    ((e[0] + base_edge, doc) for e in g.edges))
+        "INSERT INTO nodes(id, kind, key, attrs, document_id, purl_type, purl_namespace, purl_name, purl_version)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((n[0] + base_node, n[1], n[2], n[3], doc) + tuple(purls.get(n[0], (None, None, None, None))) for n in g.nodes))
+    con.executemany(
+        "INSERT INTO edges(id, kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs, document_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        ((e[0] + base_edge, e[1], e[2] + base_node, e[3] + base_node) + e[4:] + (doc,) for e in g.edges))
     con.commit()
     con.execute("ANALYZE")
     con.commit()

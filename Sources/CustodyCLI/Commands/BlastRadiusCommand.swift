@@ -44,7 +44,7 @@ struct BlastRadiusCommand: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let result = try database.open(readOnly: true).read { reader in
-            try BlastRadiusEngine(reader: reader, window: window).run(subject)
+            try BlastRadiusEngine(reader: reader, window: window, includePaths: output.format == .json).run(subject)
         }
         let queried = clock.now
         Console.out(BlastRadiusRendering.render(result, format: output.format))

@@ -28,6 +28,8 @@ public enum TraceRendering {
             Sections.table("related", ["digest", "relation", "of"], result.related.map { [$0.digest, $0.relation, $0.of] }, limit: limit),
         ]
         if !result.workloads.isEmpty { tables.insert(Sections.workloads(result.workloads, limit: limit), at: 3) }
+        // Empty sections say nothing the gaps do not; gaps, chain and artifacts always show.
+        tables.removeAll { $0.rows.isEmpty && $0.omitted == 0 && !["gaps", "chain", "artifacts"].contains($0.title ?? "") }
         var out = ""
         if format == .table {
             out += "chain of custody of \(result.target.kind) \(TerminalSafe.escape(result.target.key))"

@@ -2,12 +2,16 @@ import CustodyCore
 
 extension PathCollector {
     /// Turns what was reached into the result sections, sorted for stable output.
-    func fill(_ result: inout BlastRadiusResult, notAffected: [Int64: GraphPath]) throws {
+    func fill(_ result: inout BlastRadiusResult, notAffected: [Int64: GraphPath], includePaths: Bool = true) throws {
         let rows = ResultRows(graph: walk.graph, window: walk.window)
         var paths: [GraphPath] = []
+        let lap = Lap()
 
-        result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty))
+        // Unwindowed, every `ran` edge into the artifacts was read by `followWorkloads`.
+        let knownRan = walk.window.isUnbounded ? workloads.values.compactMap { $0.edges.last }.filter { artifacts[$0.target] != nil } : nil
+        result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty), knownRan: knownRan)
         paths += artifacts.values
+        lap.mark("f.artifacts")
 
         try walk.graph.load(containers.keys)
         var describing: [Int64: [String]] = [:]
@@ -27,6 +31,7 @@ extension PathCollector {
             paths.append(path)
         }
 
+        lap.mark("f.runs")
         var holders = Set(runs.keys)
         for path in workloads.values {
             guard let ran = path.edges.last, let row = rows.workload(ran, certainty: path.certainty) else { continue }
@@ -34,7 +39,9 @@ extension PathCollector {
             holders.insert(ran.source)
             paths.append(path)
         }
+        lap.mark("f.workloads")
         result.secrets = try rows.secrets(of: Array(holders))
+        lap.mark("f.secrets")
 
         for (id, path) in notAffected {
             guard let edge = path.edges.last, let digest = walk.graph.nodes[id] else { continue }
@@ -49,10 +56,13 @@ extension PathCollector {
         result.workloads = ResultRows.sorted(result.workloads)
         result.not_affected.sort { ($0.digest, $0.vulnerability) < ($1.digest, $1.vulnerability) }
 
+        lap.mark("f.sort")
+        guard includePaths else { return }
         // Sorted by what each path reaches; keys computed once (tens of thousands of paths).
         let keyed = paths.map { path in
             (path: path, key: (path.end.kind.rawValue, path.end.key, path.steps.count, path.steps.last?.edge?.id ?? 0))
         }
         (result.paths, result.evidence) = try rows.render(keyed.sorted { $0.key < $1.key }.map(\.path))
+        lap.mark("f.paths")
     }
 }

@@ -25,7 +25,12 @@ struct Edge: Sendable, Hashable {
     var attributes: [String: String] { Attributes.decode(attributesJSON) }
 
     /// A `ran` edge whose interval is still open (the store writes attributes as compact JSON).
-    var isRunning: Bool { attributesJSON?.contains("\"running\":\"true\"") ?? false }
+    var isRunning: Bool {
+        guard let json = attributesJSON else { return false }
+        return Attributes.contains(json, Self.runningTrue)
+    }
+
+    private static let runningTrue = Array("\"running\":\"true\"".utf8)
 
     /// The end that is not `node`.
     func other(than node: Int64) -> Int64 { source == node ? target : source }
@@ -77,14 +82,35 @@ final class GraphAccess {
             WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
             ORDER BY e.id
             """, [.text(list)]) { row in
-            guard let id = row.int64(0), let kind = row.text(1).flatMap(EdgeKind.init(rawValue:)),
+            guard let id = row.int64(0), let kind = row.text(1).flatMap({ Self.edgeKinds[$0] }),
                   let source = row.int64(2), let target = row.int64(3) else { return }
             out.append(Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             lastSeen: row.int64(6).map(Timestamp.init(nanosecondsSinceEpoch:)),
-                            certainty: row.text(7).flatMap(Certainty.init(rawValue:)) ?? .inferred,
+                            certainty: row.text(7) == "recorded" ? .recorded : .inferred,
                             attributesJSON: row.text(8)))
             if let other = row.int64(9), nodes[other] == nil { cache(row, from: 9) }
+        }
+        return out
+    }
+
+    /// `EdgeKind(rawValue:)` compares against every case in turn; a hash lookup is cheaper
+    /// when it runs once per edge of a large hop.
+    static let edgeKinds = Dictionary(uniqueKeysWithValues: EdgeKind.allCases.map { ($0.rawValue, $0) })
+    static let nodeKinds = Dictionary(uniqueKeysWithValues: NodeKind.allCases.map { ($0.rawValue, $0) })
+
+    /// Pairs (source, target key) of edges of `kinds` leaving `ids`, read from the covering
+    /// index alone (no edge row): for the secrets in reach of thousands of runs and workloads.
+    func targets(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(source: Int64, key: String)] {
+        let list = Self.jsonList(ids)
+        guard list != "[]", !kinds.isEmpty else { return [] }
+        let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        var out: [(Int64, String)] = []
+        try reader.forEachRow("""
+            SELECT e.src, o.key FROM edges e JOIN nodes o ON o.id = e.dst
+            WHERE e.src IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList)) AND o.kind = ?
+            """, [.text(list), .text(targetKind.rawValue)]) { row in
+            if let source = row.int64(0), let key = row.text(1) { out.append((source, key)) }
         }
         return out
     }
@@ -132,8 +158,13 @@ final class GraphAccess {
         let list = Self.jsonList(ids)
         guard list != "[]" else { return [:] }
         var links: [(edge: Int64, document: Int64, location: String?)] = []
+        // The first document of an edge is stored inline, the others in `edge_evidence_extra`
+        // (the `edge_evidence` view is their union); both are read by key.
         try reader.forEachRow("""
-            SELECT edge_id, document_id, location FROM edge_evidence WHERE edge_id IN (SELECT value FROM json_each(?))
+            SELECT id, document_id, location FROM edges
+            WHERE id IN (SELECT value FROM json_each(?1)) AND document_id IS NOT NULL
+            UNION ALL
+            SELECT edge_id, document_id, location FROM edge_evidence_extra WHERE edge_id IN (SELECT value FROM json_each(?1))
             """, [.text(list)]) { row in
             if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, row.text(2))) }
         }
@@ -159,7 +190,7 @@ final class GraphAccess {
     private func cache(_ row: RawRow, from column: Int32) -> Node? {
         guard let id = row.int64(column) else { return nil }
         if let existing = nodes[id] { return existing }
-        guard let kind = row.text(column + 1).flatMap(NodeKind.init(rawValue:)), let key = row.text(column + 2) else { return nil }
+        guard let kind = row.text(column + 1).flatMap({ Self.nodeKinds[$0] }), let key = row.text(column + 2) else { return nil }
         let node = Node(id: id, ref: NodeRef(kind, key), attributesJSON: row.text(column + 3))
         nodes[id] = node
         return node

@@ -72,6 +72,28 @@ enum Attributes {
         return out
     }
 
+    /// Whether the UTF-8 of `json` contains `needle` (Foundation's `contains` bridges to
+    /// NSString, which costs more than the whole search).
+    static func contains(_ json: String, _ needle: [UInt8]) -> Bool {
+        var json = json
+        return json.withUTF8 { bytes in
+            guard bytes.count >= needle.count, let first = needle.first else { return false }
+            var index = 0
+            while index <= bytes.count - needle.count {
+                if bytes[index] == first {
+                    var matched = true
+                    for offset in 1..<needle.count where bytes[index + offset] != needle[offset] {
+                        matched = false
+                        break
+                    }
+                    if matched { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
     /// `{"k":"v",…}` with string values only; nil for anything else.
     static func flat(_ json: String) -> [String: String]? {
         var bytes = Array(json.utf8)[...]

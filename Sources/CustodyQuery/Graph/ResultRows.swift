@@ -19,7 +19,9 @@ struct ResultRows {
 
     /// Artifact rows with their repositories, the tags that pointed to them in the window, and
     /// their lifetime over every push, tag, production and run of the digest (two reads in all).
-    func artifacts(_ certainties: [Int64: Certainty]) throws -> [Result.Artifact] {
+    /// - Parameter knownRan: every `ran` edge into these artifacts, when the caller already read
+    ///   them all (an unbounded blast radius); nil to read them here.
+    func artifacts(_ certainties: [Int64: Certainty], knownRan: [Edge]? = nil) throws -> [Result.Artifact] {
         let ids = Array(certainties.keys)
         var repositories: [Int64: Set<String>] = [:]
         for edge in try graph.edges(.outgoing, of: ids, kinds: [.storedIn]) {
@@ -29,7 +31,8 @@ struct ResultRows {
         var first: [Int64: Timestamp] = [:]
         var last: [Int64: Timestamp] = [:]
         var running: Set<Int64> = []
-        for edge in try graph.edges(.incoming, of: ids, kinds: [.pointsTo, .pushed, .produced, .ran]) {
+        let kinds: [EdgeKind] = knownRan == nil ? [.pointsTo, .pushed, .produced, .ran] : [.pointsTo, .pushed, .produced]
+        for edge in try graph.edges(.incoming, of: ids, kinds: kinds) + (knownRan ?? []) {
             let id = edge.target
             if edge.kind == .pointsTo, window.admits(edge), let key = graph.nodes[edge.source]?.ref.key {
                 tags[id, default: []].insert(key)
@@ -73,10 +76,9 @@ struct ResultRows {
     /// window: a run or workload in the answer could read them while it ran.
     func secrets(of holders: [Int64]) throws -> [Result.Secret] {
         var reached: [String: Set<String>] = [:]
-        for edge in try graph.edges(.outgoing, of: holders, kinds: [.couldRead, .mounts]) {
-            guard let secret = graph.nodes[edge.target], secret.ref.kind == .secret,
-                  let holder = graph.nodes[edge.source] else { continue }
-            reached[secret.ref.key, default: []].insert(holder.ref.key)
+        for (source, key) in try graph.targets(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret) {
+            guard let holder = graph.nodes[source] else { continue }
+            reached[key, default: []].insert(holder.ref.key)
         }
         return reached.map { Result.Secret(key: $0.key, reached_by: $0.value.sorted()) }.sorted { $0.key < $1.key }
     }
@@ -87,18 +89,26 @@ struct ResultRows {
         var evidence: [String: Result.Evidence] = [:]
         var rendered: [[Result.PathElement]] = []
         rendered.reserveCapacity(paths.count)
+        // Paths share most of their edges (every workload of a digest repeats its prefix).
+        var edgeElements: [Int64: Result.PathElement] = [:]
         for path in paths {
             var elements: [Result.PathElement] = []
             elements.reserveCapacity(path.steps.count * 2)
             for step in path.steps {
                 if let edge = step.edge {
-                    let documents = links[edge.id] ?? []
-                    for link in documents where evidence[link.sha256] == nil {
-                        evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
+                    if let element = edgeElements[edge.id] {
+                        elements.append(element)
+                    } else {
+                        let documents = links[edge.id] ?? []
+                        for link in documents where evidence[link.sha256] == nil {
+                            evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
+                        }
+                        let element = Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen?.rfc3339,
+                                                         last_seen: edge.lastSeen?.rfc3339, certainty: edge.certainty.rawValue,
+                                                         evidence: documents.map(\.sha256))
+                        edgeElements[edge.id] = element
+                        elements.append(element)
                     }
-                    elements.append(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen?.rfc3339,
-                                                       last_seen: edge.lastSeen?.rfc3339, certainty: edge.certainty.rawValue,
-                                                       evidence: documents.map(\.sha256)))
                 } else if let link = step.link {
                     elements.append(Result.PathElement(edge: link, certainty: Certainty.recorded.rawValue, evidence: []))
                 }

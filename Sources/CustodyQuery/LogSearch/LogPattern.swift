@@ -77,12 +77,15 @@ public struct LogPattern: Sendable {
             case "\\":
                 guard index + 1 < characters.count else { index += 1; continue }
                 let escaped = characters[index + 1]
+                index += 2
                 if escaped.isLetter || escaped.isNumber {
+                    // A class, anchor or code escape (`\d`, `\b`, `\x1b`, `\u{…}`, `\p{L}`):
+                    // never a literal run; skip its operand too.
                     close()
+                    index = Self.skipOperand(of: escaped, in: characters, from: index)
                 } else {
                     current.append(escaped)
                 }
-                index += 2
                 continue
             case "[":
                 close()
@@ -117,6 +120,24 @@ public struct LogPattern: Sendable {
         }
         close()
         return runs.max { $0.utf8.count < $1.utf8.count } ?? ""
+    }
+
+    /// Where an escape's operand ends: `\x41`, `\x{…}`, `\u0041`, `\p{…}`, `\k<…>`, `\cX`.
+    private static func skipOperand(of escape: Character, in characters: [Character], from start: Int) -> Int {
+        var index = start
+        if index < characters.count, characters[index] == "{" || characters[index] == "<",
+           "xuopPNkgUb".contains(escape) {
+            let close: Character = characters[index] == "{" ? "}" : ">"
+            while index < characters.count, characters[index] != close { index += 1 }
+            return index + 1
+        }
+        let width = escape == "x" ? 2 : escape == "u" ? 4 : escape == "U" ? 8 : escape == "c" ? 1 : 0
+        var taken = 0
+        while taken < width, index < characters.count, escape == "c" || characters[index].isHexDigit {
+            index += 1
+            taken += 1
+        }
+        return index
     }
 
     static func hasCaseInsensitiveFlag(_ pattern: String) -> Bool {

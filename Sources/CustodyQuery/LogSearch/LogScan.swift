@@ -26,17 +26,30 @@ enum LogScan {
     private static func candidates(_ b: UnsafeBufferPointer<UInt8>, needle: [UInt8], pattern: LogPattern, limit: Int) -> [LineHit] {
         var hits: [LineHit] = []
         guard let base = b.baseAddress, b.count >= needle.count else { return hits }
-        let folded = pattern.ignoreCase ? needle.map(lower) : needle
-        let first = folded[0]
-        let firstUpper = upper(first)
+        let fold = pattern.ignoreCase
+        let folded = fold ? needle.map(lower) : needle
+        // Case-sensitive: `memchr` (SIMD) for the needle's rarest byte, then compare in place.
+        // Folded: a byte loop over both cases of the first byte.
+        let pivot = fold ? 0 : rarest(folded)
+        let pivotByte = folded[pivot]
+        let first = folded[0], firstUpper = upper(first)
         let last = b.count - needle.count
         var counted = 0, lineNumber = 1
         var index = 0
         while index <= last {
-            let byte = b[index]
-            guard byte == first || byte == firstUpper, equal(b, index, folded, fold: pattern.ignoreCase) else {
-                index += 1
-                continue
+            if fold {
+                let byte = b[index]
+                guard byte == first || byte == firstUpper, equal(b, index, folded, fold: true) else {
+                    index += 1
+                    continue
+                }
+            } else {
+                guard let hit = memchr(base + index + pivot, Int32(pivotByte), last - index + 1) else { break }
+                index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - pivot
+                guard equal(b, index, folded, fold: false) else {
+                    index += 1
+                    continue
+                }
             }
             let start = lineStart(b, index)
             let end = lineEnd(b, index)
@@ -50,6 +63,24 @@ enum LogScan {
             index = end + 1
         }
         return hits
+    }
+
+    /// The position of the needle byte least likely in log text (timestamps make digits,
+    /// `-:.TZ` and spaces common; lower-case letters by English frequency).
+    static func rarest(_ needle: [UInt8]) -> Int {
+        func score(_ byte: UInt8) -> Int {
+            switch byte {
+            case 0x20, 0x30...0x39, UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "T"), UInt8(ascii: "Z"): 100
+            case UInt8(ascii: "e"), UInt8(ascii: "t"), UInt8(ascii: "a"), UInt8(ascii: "o"), UInt8(ascii: "i"), UInt8(ascii: "n"),
+                 UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "h"): 60
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): 30
+            case UInt8(ascii: "/"), UInt8(ascii: "_"), UInt8(ascii: "="), UInt8(ascii: "'"), UInt8(ascii: "\""): 25
+            default: 10
+            }
+        }
+        var best = 0
+        for index in needle.indices where score(needle[index]) < score(needle[best]) { best = index }
+        return best
     }
 
     private static func everyLine(_ b: UnsafeBufferPointer<UInt8>, pattern: LogPattern, limit: Int) -> [LineHit] {

@@ -38,9 +38,14 @@ struct LogScope: Sendable {
 
     /// The job name for a line found in `member` (nil member: a plain log's only job).
     func job(member: String?) -> String? {
-        if let member, let name = jobs[member] { return name }
-        if member == nil { return jobs[""] ?? (jobs.count == 1 ? jobs.values.first : nil) }
-        return nil
+        guard let member else { return jobs[""] ?? (jobs.count == 1 ? jobs.values.first : nil) }
+        if let name = jobs[member] { return name }
+        // A run archive's members name their job: `<n>_<job>.txt`, `<job>/<step>.txt`.
+        if let slash = member.firstIndex(of: "/") { return String(member[member.startIndex..<slash]) }
+        guard member.hasSuffix(".txt") else { return nil }
+        let stem = member.dropLast(4)
+        let index = stem.prefix { $0.isNumber }
+        return !index.isEmpty && stem.dropFirst(index.count).first == "_" ? String(stem.dropFirst(index.count + 1)) : String(stem)
     }
 
     /// Keeps logs whose run interval overlaps the window (unknown ends are open) and whose

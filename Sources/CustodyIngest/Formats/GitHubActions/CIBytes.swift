@@ -34,6 +34,20 @@ enum CIBytes {
         return found
     }
 
+    /// Whether `needle` occurs inside `range` of `buffer`.
+    static func contains(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ needle: [UInt8]) -> Bool {
+        guard let base = buffer.baseAddress, let first = needle.first, range.count >= needle.count else { return false }
+        let last = range.upperBound - needle.count
+        var index = range.lowerBound
+        while index <= last {
+            if buffer[index] == first, needle.withUnsafeBytes({ memcmp(base + index, $0.baseAddress!, needle.count) }) == 0 {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+
     /// The index of the next `byte` at or after `from` and before `end`, or `end`.
     @inline(__always)
     static func next(_ byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
@@ -61,6 +75,14 @@ enum CIBytes {
 
 /// Turning the bytes of one interesting line into clean text.
 enum CIText {
+    /// A byte-level `contains` for text already decoded: Foundation's `StringProtocol.contains`
+    /// goes through `CFStringFind` and dominated the scan of command-heavy logs.
+    static func contains(_ text: Substring, _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        return text.utf8.withContiguousStorageIfAvailable { CIBytes.contains($0, 0..<$0.count, pattern) }
+            ?? text.contains(needle)
+    }
+
     /// Decodes `bytes` as UTF-8 (lossy) without ANSI escape sequences (CSI `ESC [ … final`,
     /// OSC `ESC ] … BEL/ST`, two-byte `ESC x`) and without other C0 controls except tab. The
     /// result is bounded: a hostile megabyte line is cut at `limit` bytes.
@@ -109,17 +131,33 @@ enum CIText {
 
     /// The first `sha256:<64 hex>` in `text`, as the canonical digest string.
     static func firstSHA256(in text: Substring) -> (digest: String, range: Range<String.Index>)? {
-        var search = text.startIndex
-        while let marker = text.range(of: "sha256:", range: search..<text.endIndex) {
-            let hexEnd = text.index(marker.upperBound, offsetBy: 64, limitedBy: text.endIndex) ?? text.endIndex
+        var search = text[...]
+        while let marker = range(of: "sha256:", in: search) {
+            let hexEnd = text.utf8.index(marker.upperBound, offsetBy: 64, limitedBy: text.endIndex) ?? text.endIndex
             let hex = text[marker.upperBound..<hexEnd]
             let followedByHex = hexEnd < text.endIndex && isHexByte(text.utf8[hexEnd])
             if isHex(hex, count: 64), !followedByHex {
                 return ("sha256:" + hex.lowercased(), marker.lowerBound..<hexEnd)
             }
-            search = marker.upperBound
+            search = text[marker.upperBound...]
         }
         return nil
+    }
+
+    /// Byte-level `range(of:)` (see `contains`).
+    static func range(of needle: String, in text: Substring) -> Range<String.Index>? {
+        let pattern = Array(needle.utf8)
+        let found: Int?? = text.utf8.withContiguousStorageIfAvailable { buffer -> Int? in
+            guard let base = buffer.baseAddress, let first = pattern.first, buffer.count >= pattern.count else { return nil }
+            for index in 0...(buffer.count - pattern.count) where buffer[index] == first {
+                if pattern.withUnsafeBytes({ memcmp(base + index, $0.baseAddress!, pattern.count) }) == 0 { return index }
+            }
+            return nil
+        }
+        guard let offset = found else { return text.firstRange(of: needle) }
+        guard let offset else { return nil }
+        let lower = text.utf8.index(text.startIndex, offsetBy: offset)
+        return lower..<text.utf8.index(lower, offsetBy: pattern.count)
     }
 
     /// `text` without a trailing BuildKit duration/`done` suffix (`… 0.6s done`, `… done`).

@@ -29,9 +29,9 @@ struct CIPushTracker {
 
     /// A script line the job ran (`##[group]Run …`, an echoed script line, `+ cmd`, `$ cmd`).
     mutating func observeCommand(_ text: Substring) {
-        guard text.contains("crane") else { return }
+        guard CIText.contains(text, "crane") else { return }
         for verb in [" push ", " copy ", " cp ", " mutate ", " append ", " rebase ", " flatten "]
-        where text.contains("crane" + verb) || text.contains("crane index" + verb) {
+        where CIText.contains(text, "crane" + verb) || CIText.contains(text, "crane index" + verb) {
             craneOutputExpected = true
         }
     }
@@ -54,7 +54,7 @@ struct CIPushTracker {
         if text.hasPrefix("pushing manifest for ") {
             return reference(CIText.droppingBuildKitSuffix(text.dropFirst("pushing manifest for ".count)), tool: "buildx")
         }
-        if let marker = text.range(of: ": digest: sha256:"), text.contains(" size: ") {
+        if let marker = CIText.range(of: ": digest: sha256:", in: text), CIText.contains(text, " size: ") {
             let left = text[text.startIndex..<marker.lowerBound]
             guard let digest = CIText.firstSHA256(in: text[marker.lowerBound...])?.digest else { return nil }
             if left.contains("/"), let reference = try? ImageReference(parsing: String(left)) {
@@ -72,7 +72,7 @@ struct CIPushTracker {
         if text.hasPrefix("Successfully pushed ") {
             return podman(text.dropFirst("Successfully pushed ".count))
         }
-        if craneOutputExpected, !text.contains(" "), text.contains("@sha256:") {
+        if craneOutputExpected, !text.contains(" "), CIText.contains(text, "@sha256:") {
             return reference(text, tool: "crane")
         }
         return nil

@@ -149,7 +149,7 @@ enum GitHubLogPhrases {
 
     /// The `+<sha>:` of `git … fetch … origin +<sha>:refs/…`.
     static func fetchedCommit(_ text: Substring) -> String? {
-        guard text.contains(" fetch "), let plus = text.range(of: " +") else { return nil }
+        guard CIText.contains(text, " fetch "), let plus = text.range(of: " +") else { return nil }
         return CIText.commitSHA(text[plus.upperBound...].prefix { $0 != ":" })
     }
 }

@@ -89,7 +89,10 @@ struct GitHubLogScanner {
     }
 
     private static let group = Array("##[group]".utf8), endGroup = Array("##[endgroup]".utf8)
-    private static let command = Array("##[command]".utf8), bracketCommand = Array("[command]".utf8)
+    private static let command = Array("##[command]".utf8), bracketCommand = Array("[command]".utf8), run = Array("Run ".utf8)
+    /// What makes a command worth decoding: a URL (fetched scripts), the tools whose output
+    /// or arguments carry facts, and the checkout's git calls.
+    private static let commandAnchors: [[UInt8]] = ["://", "crane", "cosign", "git", "sha256:"].map { Array($0.utf8) }
     private static let codecovEnvironment = Array("-> GITHUB_".utf8)
     /// Line starts worth decoding; everything else upper-case is ordinary output.
     private static let phrasePrefixes: [[UInt8]] = [
@@ -113,7 +116,14 @@ struct GitHubLogScanner {
         switch first {
         case UInt8(ascii: "#"):
             if CIBytes.hasPrefix(b, text.lowerBound, text.upperBound, Self.group) {
-                openGroup(Substring(CIText.clean(b, (text.lowerBound + Self.group.count)..<text.upperBound)), line: number)
+                let title = text.lowerBound + Self.group.count
+                if CIBytes.hasPrefix(b, title, text.upperBound, Self.run) {
+                    group = .other
+                    pushes.stepBoundary()
+                    command(b, (title + Self.run.count)..<text.upperBound, line: number)
+                } else {
+                    openGroup(Substring(CIText.clean(b, title..<text.upperBound, limit: 128)))
+                }
                 return
             }
             if CIBytes.hasPrefix(b, text.lowerBound, text.upperBound, Self.endGroup) {
@@ -121,16 +131,16 @@ struct GitHubLogScanner {
                 return
             }
             if CIBytes.hasPrefix(b, text.lowerBound, text.upperBound, Self.command) {
-                command(Substring(CIText.clean(b, (text.lowerBound + Self.command.count)..<text.upperBound)), line: number)
+                command(b, (text.lowerBound + Self.command.count)..<text.upperBound, line: number)
                 return
             }
         case 0x1B, UInt8(ascii: "+"):
             // Echoed script lines (cyan) and `set -x` traces; a coloured tool line that
             // reports a push still reaches the anchored check below.
-            command(Substring(CIText.clean(b, text)), line: number)
+            command(b, text, line: number)
         case UInt8(ascii: "["):
             if CIBytes.hasPrefix(b, text.lowerBound, text.upperBound, Self.bracketCommand) {
-                command(Substring(CIText.clean(b, (text.lowerBound + Self.bracketCommand.count)..<text.upperBound)), line: number)
+                command(b, (text.lowerBound + Self.bracketCommand.count)..<text.upperBound, line: number)
                 return
             }
         case UInt8(ascii: "A")...UInt8(ascii: "Z"):
@@ -159,7 +169,7 @@ struct GitHubLogScanner {
             if let image = pushes.parse(clean) {
                 log.pushes.append(.init(image: image, time: Self.time(b, stamp), line: number))
             }
-            if clean.contains("Bash-") { scripts.observe(output: clean) }
+            if CIText.contains(clean, "Bash-") { scripts.observe(output: clean) }
         }
     }
 
@@ -223,16 +233,11 @@ struct GitHubLogScanner {
         log.runner[key] = value
     }
 
-    private mutating func openGroup(_ title: Substring, line: Int) {
+    private mutating func openGroup(_ title: Substring) {
         switch title {
         case "Operating System": group = .operatingSystem
         case "Runner Image", "Virtual Environment": group = .runnerImage
-        default:
-            group = .other
-            if title.hasPrefix("Run ") {
-                pushes.stepBoundary()
-                command(title.dropFirst(4), line: line)
-            }
+        default: group = .other
         }
     }
 
@@ -245,16 +250,21 @@ struct GitHubLogScanner {
     }
 
     /// A command the job ran: remote scripts, crane pushes, cosign, the checkout's git calls.
-    private mutating func command(_ text: Substring, line: Int) {
+    /// Most commands (`set -x` traces, echoed scripts) carry none of these: a byte check
+    /// skips them before any text is decoded.
+    private mutating func command(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, line: Int) {
+        guard Self.commandAnchors.contains(where: { CIBytes.contains(b, range, $0) })
+            || scripts.downloadNames.contains(where: { CIBytes.contains(b, range, $0) }) else { return }
+        let text = Substring(CIText.clean(b, range))
         scripts.observe(command: text)
         pushes.observeCommand(text)
-        if text.contains("git"), text.contains(" log -1 "), text.contains("%H") {
+        if CIText.contains(text, " log -1 "), CIText.contains(text, "%H") {
             awaitingCommit = 3
         } else if let sha = GitHubLogPhrases.fetchedCommit(text) {
             pendingFetch = .init(repository: syncing, sha: sha, line: line)
         }
-        if text.contains("cosign sign ") || text.contains("cosign attest "), let digest = CIText.firstSHA256(in: text)?.digest {
-            let verb = text.contains("cosign attest ") ? "attest" : "sign"
+        if CIText.contains(text, "cosign sign ") || CIText.contains(text, "cosign attest "), let digest = CIText.firstSHA256(in: text)?.digest {
+            let verb = CIText.contains(text, "cosign attest ") ? "attest" : "sign"
             if !log.signatures.contains(where: { $0.verb == verb && $0.digest == digest }) {
                 log.signatures.append(.init(verb: verb, digest: digest, line: line))
             }

@@ -59,21 +59,42 @@ struct RemoteScriptTracker {
         "bash", "sh", "zsh", "dash", "ksh", "python", "python3", "perl", "ruby", "node", "pwsh", "iex", "source", ".",
     ]
 
-    /// A command line the job ran.
+    /// The names of fetched files a later command may run or hash, as bytes for prefilters.
+    private(set) var downloadNames: [[UInt8]] = []
+
+    /// Whether `line` names a fetched file (only then can it run or hash one).
+    func mentionsDownload(_ line: Substring) -> Bool {
+        !downloadNames.isEmpty && downloadNames.contains { name in
+            line.utf8.withContiguousStorageIfAvailable { CIBytes.contains($0, 0..<$0.count, name) } ?? true
+        }
+    }
+
+    /// Whether an output line can matter: a hash line (`<64 hex>  file`) or the uploader banner.
+    static func mayMatter(output line: Substring) -> Bool {
+        let trimmed = line.drop { $0 == " " }
+        guard let first = trimmed.utf8.first else { return false }
+        return trimmed.hasPrefix("Bash-") || (CIText.isHexByte(first) && trimmed.utf8.count >= 66)
+    }
+
+    /// A command line the job ran. Cheap unless it holds a URL or names a fetched file.
     mutating func observe(command line: Substring) {
+        let named = mentionsDownload(line)
+        let hasURL = CIText.contains(line, "://")
+        guard named || hasURL else { return }
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        if let hash = Self.hashClaim(in: line) { attach(hash: hash.hash, file: hash.file) }
-        let fetcherIndex = words.firstIndex { Self.fetchers.contains(Self.bare($0)) }
-        if let fetcherIndex, let url = words[fetcherIndex...].lazy.compactMap({ RemoteScriptURL.normalize($0) }).first {
+        if named, let hash = Self.hashClaim(in: line) { attach(hash: hash.hash, file: hash.file) }
+        if hasURL, let fetcherIndex = words.firstIndex(where: { Self.fetchers.contains(Self.bare($0)) }),
+           let url = words[fetcherIndex...].lazy.compactMap({ RemoteScriptURL.normalize($0) }).first {
             if let how = Self.executedInline(line) {
                 add(FetchedScript(url: url, how: how))
             } else if let file = Self.outputFile(words[fetcherIndex...], url: url) {
                 downloads[file] = url
+                downloadNames = downloads.keys.sorted().map { Array($0.utf8) }
             }
         }
+        guard named else { return }
         for (index, word) in words.enumerated() {
-            let target = Self.executedFile(words, index, word)
-            if let target, let url = downloads[target] {
+            if let target = Self.executedFile(words, index, word), let url = downloads[target] {
                 add(FetchedScript(url: url, how: "download"))
             }
         }
@@ -92,7 +113,7 @@ struct RemoteScriptTracker {
             }
             return
         }
-        if let hash = Self.hashClaim(in: trimmed) { attach(hash: hash.hash, file: hash.file) }
+        if mentionsDownload(trimmed), let hash = Self.hashClaim(in: trimmed) { attach(hash: hash.hash, file: hash.file) }
     }
 
     private mutating func add(_ script: FetchedScript) {

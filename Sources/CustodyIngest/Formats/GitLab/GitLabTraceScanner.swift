@@ -86,7 +86,7 @@ struct GitLabTraceScanner {
             note(time)
             text = text.dropFirst(stamp.count + 5)
         }
-        if let marker = text.range(of: "section_start:") ?? text.range(of: "section_end:") {
+        if let marker = CIText.range(of: "section_start:", in: text) ?? CIText.range(of: "section_end:", in: text) {
             let seconds = text[marker.upperBound...].prefix { $0.isNumber }
             if let value = Int64(seconds), seconds.count <= 12 { note(Timestamp(epochSeconds: value)) }
             // What follows the marker is the section name and options; the text, if any, came before.
@@ -101,16 +101,17 @@ struct GitLabTraceScanner {
             let command = text.dropFirst(2)
             scripts.observe(command: command)
             pushes.observeCommand(command)
-            if command.contains("cosign sign ") || command.contains("cosign attest "), let digest = CIText.firstSHA256(in: command)?.digest {
-                trace.signatures.append(.init(verb: command.contains("cosign attest ") ? "attest" : "sign", digest: digest, line: line))
+            if CIText.contains(command, "cosign sign ") || CIText.contains(command, "cosign attest "),
+               let digest = CIText.firstSHA256(in: command)?.digest {
+                trace.signatures.append(.init(verb: CIText.contains(command, "cosign attest ") ? "attest" : "sign", digest: digest, line: line))
             }
             return
         }
-        if let image = pushes.parse(text) {
+        if CIText.contains(text, "sha256:") || text.hasPrefix("The push refers"), let image = pushes.parse(text) {
             trace.pushes.append(.init(image: image, time: time, line: line))
             return
         }
-        scripts.observe(output: text)
+        if RemoteScriptTracker.mayMatter(output: text) { scripts.observe(output: text) }
         if text.hasPrefix("Running with gitlab-runner ") {
             set("runner_version", String(text.dropFirst(27).prefix { $0 != " " }))
         } else if text.hasPrefix("  on ") || text.hasPrefix("on ") {
@@ -169,8 +170,8 @@ struct GitLabTraceScanner {
     /// /builds/group/project/.git/`: the project path (a runner-token/concurrency prefix of
     /// custom build directories is dropped).
     static func buildPath(_ text: Substring) -> String? {
-        guard let start = text.range(of: "/builds/") else { return nil }
-        guard text.hasPrefix("Cloning into") || text.contains("Git repository in") || text.hasPrefix("Fetching changes") else { return nil }
+        guard text.hasPrefix("Cloning into") || text.hasPrefix("Fetching changes") || text.hasPrefix("Initialized empty Git")
+            || text.hasPrefix("Reinitialized existing Git"), let start = CIText.range(of: "/builds/", in: text) else { return nil }
         var path = text[start.upperBound...].prefix { $0 != "'" && $0 != " " && $0 != "\"" }
         if path.hasSuffix("/.git/") { path = path.dropLast(6) } else if path.hasSuffix("/.git") { path = path.dropLast(5) }
         while path.hasSuffix("/") { path = path.dropLast() }

@@ -132,8 +132,10 @@ struct JenkinsScan {
         } else if let eq = text.firstIndex(of: "="), ["JOB_NAME", "BUILD_NUMBER", "BUILD_URL"].contains(String(text[text.startIndex..<eq])) {
             env[String(text[text.startIndex..<eq])] = env[String(text[text.startIndex..<eq])] ?? String(text[text.index(after: eq)...])
         }
-        if let image = pushes.parse(text) { pushed.append(.init(image: image, time: time, line: number)) }
-        scripts.observe(output: text)
+        if CIText.contains(text, "sha256:") || text.hasPrefix("The push refers"), let image = pushes.parse(text) {
+            pushed.append(.init(image: image, time: time, line: number))
+        }
+        if RemoteScriptTracker.mayMatter(output: text) { scripts.observe(output: text) }
     }
 }
 

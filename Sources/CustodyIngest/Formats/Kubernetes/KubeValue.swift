@@ -19,17 +19,18 @@ struct KubeValue {
     }
 
     func string(_ key: String) throws -> String? {
-        guard let child = member(key) else { return nil }
-        guard let text = child.value.string else {
-            throw child.reject("\(key) must be a string, found \(KubeValue.describe(child.value.kind))")
+        // Scalars are read without building a child (and its pointer) unless they are wrong.
+        guard let child = value[key], !child.isNull else { return nil }
+        guard let text = child.string else {
+            throw reject("\(key) must be a string, found \(KubeValue.describe(child.kind))", at: child, key)
         }
         return text
     }
 
     func bool(_ key: String) throws -> Bool? {
-        guard let child = member(key) else { return nil }
-        guard let flag = child.value.bool else {
-            throw child.reject("\(key) must be true or false, found \(KubeValue.describe(child.value.kind))")
+        guard let child = value[key], !child.isNull else { return nil }
+        guard let flag = child.bool else {
+            throw reject("\(key) must be true or false, found \(KubeValue.describe(child.kind))", at: child, key)
         }
         return flag
     }
@@ -94,7 +95,7 @@ struct KubeValue {
         do {
             return try Timestamp(rfc3339: text)
         } catch {
-            throw member(key)!.reject("\(key) is not an RFC 3339 time: \(KubeValue.quote(text))")
+            throw reject("\(key) is not an RFC 3339 time: \(KubeValue.quote(text))", at: value[key]!, key)
         }
     }
 
@@ -102,9 +103,13 @@ struct KubeValue {
         origin.reject(message, value: value, pointer: pointer)
     }
 
+    private func reject(_ message: String, at child: JSONValue, _ key: String) -> CustodyError {
+        origin.reject(message, value: child, pointer: pointer + "/" + KubeValue.escape(key))
+    }
+
     /// JSON pointer escaping (RFC 6901).
     static func escape(_ key: String) -> String {
-        guard key.contains("/") || key.contains("~") else { return key }
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "~") }) else { return key }
         return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 

@@ -54,7 +54,7 @@ extension KubernetesInventoryBuilder {
         addIdentityAndSecrets(spec, owner: node, namespace: namespace, since: time, at: template.pointer)
         for container in spec.containers {
             guard let image = container.image, !image.isEmpty else { continue }
-            guard let reference = try? ImageReference(parsing: image) else {
+            guard let reference = images.reference(image) else {
                 batch.warn("\(kind) \(namespace)/\(name) container \(container.name): unreadable image reference \(KubeValue.quote(image))",
                            at: container.pointer)
                 continue

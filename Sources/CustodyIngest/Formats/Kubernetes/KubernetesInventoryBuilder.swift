@@ -14,6 +14,16 @@ struct KubernetesInventoryBuilder {
     private(set) var podCount = 0
     private var observations: [ObservationKey: Observation] = [:]
     private var ownerSpans: [String: (first: Timestamp?, location: String)] = [:]
+    var images = KubernetesImageCache()
+    /// Per-document aggregates written once by `finish` (a ReplicaSet's pods repeat them).
+    private var owners: [String: LocalNodeID] = [:]
+    private var identities: [PairKey: (since: Timestamp, location: String, via: String?)] = [:]
+    private var placements: [PairKey: (since: Timestamp, location: String, kind: EdgeKind)] = [:]
+
+    private struct PairKey: Hashable {
+        var from: LocalNodeID
+        var to: LocalNodeID
+    }
     private let cluster: LocalNodeID
 
     private struct ObservationKey: Hashable {
@@ -51,21 +61,28 @@ struct KubernetesInventoryBuilder {
 
     mutating func addPod(_ item: KubeValue) throws {
         var diagnostics: [Diagnostic] = []
-        let pod = try KubernetesPod(item, diagnostics: &diagnostics)
+        let pod = try KubernetesPod(item, cache: &images, diagnostics: &diagnostics)
         diagnostics.forEach { batch.diagnose($0) }
         podCount += 1
         let c = context.cluster
         let ownerKind = pod.owner?.kind ?? "Pod"
         let ownerName = pod.owner?.name ?? pod.name
         let ownerKey = KubernetesKeys.workload(c, pod.namespace, ownerKind, ownerName)
-        let owner = attachWorkload(ownerKey, namespace: pod.namespace, since: pod.startedAt, at: pod.pointer)
-        inferParent(of: pod, ownerKey: ownerKey, owner: owner)
+        let owner: LocalNodeID
+        if let known = owners[ownerKey] {
+            owner = known
+            noteSpan(ownerKey, since: pod.startedAt, at: pod.pointer)
+        } else {
+            owner = attachWorkload(ownerKey, namespace: pod.namespace, since: pod.startedAt, at: pod.pointer)
+            owners[ownerKey] = owner
+            inferParent(of: pod, ownerKey: ownerKey, owner: owner)
+        }
         let since = pod.startedAt ?? time
         addIdentityAndSecrets(pod.spec, owner: owner, namespace: pod.namespace, since: since, at: pod.pointer + "/spec")
 
         var seenTargets = Set<NodeRef>()
         for container in pod.containers {
-            let reference = container.specImage.flatMap { try? ImageReference(parsing: $0) }
+            let reference = container.specImage.flatMap { images.reference($0) }
             if container.specImage != nil, reference == nil {
                 batch.warn("pod \(pod.namespace)/\(pod.name) container \(container.name): unreadable image reference \(KubeValue.quote(container.specImage ?? ""))", at: container.pointer)
             }
@@ -77,12 +94,11 @@ struct KubernetesInventoryBuilder {
                 let artifact = batch.node(target, at: container.pointer)
                 if let repository {
                     let repo = batch.node(.imageRepository, repository, at: container.pointer)
-                    batch.edge(.storedIn, from: artifact, to: repo, firstSeen: since, lastSeen: time, at: container.pointer)
+                    place(.storedIn, from: artifact, to: repo, since: since, at: container.pointer)
                 }
                 if let reference, reference.digest == nil, let tagRef = imageReferenceNode(reference, at: container.pointer) {
                     // A claim: the node resolved this tag to the digest when it pulled it.
-                    batch.edge(.refersTo, from: tagRef, to: artifact, firstSeen: since, lastSeen: time,
-                               certainty: .inferred, attributes: ["source": "kubernetes"], at: container.pointer)
+                    place(.refersTo, from: tagRef, to: artifact, since: since, at: container.pointer)
                 }
             case let .configDigest(digest):
                 configDigest = digest.description
@@ -134,35 +150,50 @@ struct KubernetesInventoryBuilder {
     /// The workload node, its namespace and the namespace's cluster.
     mutating func attachWorkload(_ key: String, namespace: String, since: Timestamp?, at location: String) -> LocalNodeID {
         let node = batch.node(.workload, key, at: location)
-        var span = ownerSpans[key] ?? (first: nil, location: location)
-        span.first = span.first.earliest(since)
-        ownerSpans[key] = span
+        noteSpan(key, since: since, at: location)
         let namespaceNode = batch.node(.namespace, KubernetesKeys.namespace(context.cluster, namespace), at: location)
         batch.edge(.inCluster, from: namespaceNode, to: cluster, firstSeen: time, lastSeen: time, at: location)
         return node
     }
 
+    private mutating func noteSpan(_ key: String, since: Timestamp?, at location: String) {
+        var span = ownerSpans[key] ?? (first: nil, location: location)
+        span.first = span.first.earliest(since)
+        ownerSpans[key] = span
+    }
+
+    /// Service account (`runsAs`) and secrets (`mounts`), written by `finish` with the
+    /// earliest start of the pods that had them.
     mutating func addIdentityAndSecrets(_ spec: KubernetesPodSpec, owner: LocalNodeID, namespace: String,
                                         since: Timestamp, at location: String) {
         let c = context.cluster
         if let account = spec.serviceAccount {
             let identity = batch.node(.identity, KubernetesKeys.serviceAccount(c, namespace, account), at: location)
-            batch.edge(.runsAs, from: owner, to: identity, firstSeen: since, lastSeen: time, at: location)
+            remember(PairKey(from: owner, to: identity), since: since, at: location, via: nil)
         }
         for use in spec.secrets {
             let secret = batch.node(.secret, KubernetesKeys.secret(c, namespace, use.name), at: location)
-            batch.edge(.mounts, from: owner, to: secret, firstSeen: since, lastSeen: time,
-                       attributes: ["via": use.via], at: location)
+            remember(PairKey(from: owner, to: secret), since: since, at: location, via: use.via)
         }
+    }
+
+    private mutating func remember(_ key: PairKey, since: Timestamp, at location: String, via: String?) {
+        if let known = identities[key], known.since <= since { return }
+        identities[key] = (since, identities[key]?.location ?? location, via ?? identities[key]?.via)
+    }
+
+    private mutating func place(_ kind: EdgeKind, from: LocalNodeID, to: LocalNodeID, since: Timestamp, at location: String) {
+        let key = PairKey(from: from, to: to)
+        if let known = placements[key], known.since <= since { return }
+        placements[key] = (since, placements[key]?.location ?? location, kind)
     }
 
     /// `repository:tag` (an implied tag is `latest`, as the kubelet pulls it) with its repository.
     mutating func imageReferenceNode(_ reference: ImageReference, at location: String) -> LocalNodeID? {
         guard reference.digest == nil || reference.tag != nil else { return nil }
-        let node = batch.node(.imageReference, "\(reference.repository):\(reference.tag ?? "latest")", at: location)
-        let repository = batch.node(.imageRepository, reference.repository, at: location)
-        batch.edge(.storedIn, from: node, to: repository, firstSeen: time, lastSeen: time, at: location)
-        return node
+        // No storedIn edge: the key already names the repository, and every snapshot would
+        // repeat it for every image.
+        return batch.node(.imageReference, "\(reference.repository):\(reference.tag ?? "latest")", at: location)
     }
 
     // MARK: - Finish
@@ -180,6 +211,16 @@ struct KubernetesInventoryBuilder {
             guard parts.count == 4, let owner = batch.localID(of: NodeRef(.workload, key)),
                   let namespace = batch.localID(of: NodeRef(.namespace, KubernetesKeys.namespace(c, String(parts[1])))) else { continue }
             batch.edge(.inNamespace, from: owner, to: namespace, firstSeen: span.first ?? time, lastSeen: time, at: span.location)
+        }
+        for (key, use) in identities.sorted(by: { ($0.key.from, $0.key.to) < ($1.key.from, $1.key.to) }) {
+            let isSecret = batch.ref(key.to).kind == .secret
+            batch.edge(isSecret ? .mounts : .runsAs, from: key.from, to: key.to, firstSeen: use.since, lastSeen: time,
+                       attributes: use.via.map { ["via": $0] } ?? [:], at: use.location)
+        }
+        for (key, placement) in placements.sorted(by: { ($0.key.from, $0.key.to) < ($1.key.from, $1.key.to) }) {
+            batch.edge(placement.kind, from: key.from, to: key.to, firstSeen: placement.since, lastSeen: time,
+                       certainty: placement.kind == .refersTo ? .inferred : .recorded,
+                       attributes: placement.kind == .refersTo ? ["source": "kubernetes"] : [:], at: placement.location)
         }
         let qualifier = KubernetesKeys.snapshotQualifier(time)
         for (key, observation) in observations.sorted(by: { ($0.key.owner, $0.key.target) < ($1.key.owner, $1.key.target) }) {

@@ -37,7 +37,7 @@ struct KubernetesPod {
     static let statusLists = ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"]
 
     /// Reads a Pod object; per-container problems become diagnostics in `diagnostics`.
-    init(_ item: KubeValue, diagnostics: inout [Diagnostic]) throws {
+    init(_ item: KubeValue, cache: inout KubernetesImageCache, diagnostics: inout [Diagnostic]) throws {
         guard let metadata = try item.object("metadata") else { throw item.reject("a Pod needs metadata") }
         guard let name = try metadata.string("name"), KubernetesKeys.isValidName(name) else {
             throw (metadata.member("name") ?? metadata).reject("a Pod needs a valid metadata.name")
@@ -51,7 +51,7 @@ struct KubernetesPod {
         pointer = item.pointer
         owner = try KubernetesOwnerReference.controller(of: metadata)
         if owner?.kind == "Node" { owner = nil } // static (mirror) pods: the pod is the workload
-        podTemplateHash = try metadata.stringMap("labels")["pod-template-hash"]
+        podTemplateHash = try metadata.object("labels")?.string("pod-template-hash")
         createdAt = try metadata.time("creationTimestamp")
         spec = try KubernetesPodSpec(try item.object("spec"))
         let status = try item.object("status")
@@ -64,7 +64,7 @@ struct KubernetesPod {
                 let containerName = try entry.string("name") ?? ""
                 let imageID = try entry.string("imageID") ?? ""
                 let specImage = try spec.image(of: containerName) ?? entry.string("image")
-                let running = Self.classify(imageID)
+                let running = cache.classify(imageID)
                 switch running {
                 case .digest: break
                 case let .configDigest(digest):
@@ -86,14 +86,77 @@ struct KubernetesPod {
         }
     }
 
-    /// FORMATS.md §5.1: the five imageID forms.
-    static func classify(_ imageID: String) -> Running {
-        guard let parsed = ImageID.parse(imageID), let digest = parsed.digest else { return .unknown }
-        return parsed.isConfigDigest ? .configDigest(digest) : .digest(digest, repository: parsed.repository)
-    }
 
     private static func waitingReason(_ entry: KubeValue) -> String {
         guard let reason = try? entry.object("state")?.object("waiting")?.string("reason"), !reason.isEmpty else { return "" }
         return " (waiting: \(KubeValue.quote(reason, limit: 40)))"
+    }
+}
+
+/// Parsed image IDs and references of one document. A snapshot repeats the same few hundred
+/// images across thousands of pods, and the general parsers (which try a digest first and build
+/// a quoted error message when it is not one) dominated the ingest before this cache and the
+/// fast paths below; anything of an unusual shape still goes through `ImageID.parse` and
+/// `ImageReference(parsing:)`, and the fast paths give the same values (KubernetesFixtureTests).
+struct KubernetesImageCache {
+    private var imageIDs: [String: KubernetesPod.Running] = [:]
+    private var references: [String: ImageReference?] = [:]
+
+    /// FORMATS.md §5.1: the five imageID forms.
+    mutating func classify(_ imageID: String) -> KubernetesPod.Running {
+        if let known = imageIDs[imageID] { return known }
+        var running = KubernetesPod.Running.unknown
+        if let fast = Self.repoDigest(imageID) {
+            running = fast
+        } else if let parsed = ImageID.parse(imageID), let digest = parsed.digest {
+            running = parsed.isConfigDigest ? .configDigest(digest) : .digest(digest, repository: parsed.repository)
+        }
+        imageIDs[imageID] = running
+        return running
+    }
+
+    mutating func reference(_ text: String) -> ImageReference? {
+        if let known = references[text] { return known }
+        let parsed = Self.plainReference(text) ?? (try? ImageReference(parsing: text))
+        references[text] = parsed
+        return parsed
+    }
+
+    /// `[docker-pullable://]<name>@sha256:<64 hex>` with a plain name (no tag).
+    static func repoDigest(_ imageID: String) -> KubernetesPod.Running? {
+        var body = Substring(imageID)
+        if body.hasPrefix("docker-pullable://") { body = body.dropFirst("docker-pullable://".count) }
+        guard let at = body.lastIndex(of: "@") else { return nil }
+        let suffix = body[body.index(after: at)...]
+        guard suffix.hasPrefix("sha256:"), suffix.utf8.count == 71,
+              let digest = try? Digest(algorithm: .sha256, hex: String(suffix.dropFirst(7))),
+              let reference = plainReference(String(body[..<at])), reference.tag == nil else { return nil }
+        return .digest(digest, repository: reference.repository)
+    }
+
+    /// `[host/]path[:tag]` without a digest, split as `ImageReference(parsing:)` does (the first
+    /// component is a host when it has `.` or `:`, is `localhost`, or has upper case) and
+    /// validated by `ImageReference(host:path:tag:)`; nil for anything else.
+    static func plainReference(_ text: String) -> ImageReference? {
+        guard !text.isEmpty, text.utf8.count <= 255, !text.utf8.contains(UInt8(ascii: "@")),
+              !text.hasPrefix("docker://"), !text.hasPrefix("docker-pullable://"), !text.hasPrefix("sha256:") else { return nil }
+        var name = Substring(text)
+        var tag: String?
+        if let colon = name.lastIndex(of: ":"), name[colon...].firstIndex(of: "/") == nil {
+            tag = String(name[name.index(after: colon)...])
+            name = name[..<colon]
+        }
+        guard name.utf8.count != 64 || !name.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
+        var host = "docker.io"
+        var path = name
+        if let slash = name.firstIndex(of: "/") {
+            let first = name[..<slash]
+            if first == "localhost" || first.contains(".") || first.contains(":")
+                || first.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+                host = String(first)
+                path = name[name.index(after: slash)...]
+            }
+        }
+        return try? ImageReference(host: host, path: String(path), tag: tag)
     }
 }

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Query benchmark: custody blast-radius and trace against DuckDB over the same facts.
+
+  bench.py --custody BIN --db graph.db [--runs 30] [--out results.json]
+
+The graph comes from generate_graph.py (written straight into the case database, with the
+same facts as CSV beside it). Questions (the subjects are picked from the graph by fan-out,
+deterministically):
+
+  blast-radius --package P   for a package version in ~1% (rare), ~5% (medium) and ~30%
+                             (common) of the image digests: artifacts, runs, workloads with
+                             intervals, secrets in reach; JSON (with paths and evidence) and
+                             table output;
+  trace --digest D           one image digest (index of a release);
+  trace --workload W         one workload (all the releases it ran).
+
+custody is timed end to end as a user runs it: wall-clock of the whole process (start-up,
+opening the case database, the query, rendering, writing the output), `--runs` times after one
+warm-up run, plus the process's CPU time (user + system, which a loaded machine inflates far
+less than wall-clock); `--timing` gives the in-process query and render times. DuckDB answers
+the same questions over the same nodes and edges as plain tables (hash joins, no indexes), in
+one process with the connection open and warmed up (only the query is timed, which favours
+DuckDB); its CPU time is the process's over all its threads.
+
+Prints a table; with --out writes every figure as JSON.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, int(round(p / 100.0 * (len(ordered) - 1)))))
+    return ordered[k]
+
+
+def pick_packages(db):
+    import sqlite3
+    con = sqlite3.connect(db)
+    total = con.execute("SELECT count(*) FROM edges WHERE kind = 'describes'").fetchone()[0]
+    counts = con.execute("""
+        SELECT n.key, c.n FROM (SELECT dst, count(*) AS n FROM edges WHERE kind = 'contains' GROUP BY dst) c
+        JOIN nodes n ON n.id = c.dst ORDER BY n.key""").fetchall()
+    picks = {}
+    for label, share in (("rare (1%)", 0.01), ("medium (5%)", 0.05), ("common (30%)", 0.30)):
+        target = share * total
+        key, n = min(counts, key=lambda kv: (abs(kv[1] - target), kv[0]))
+        picks[label] = (key, n)
+    digest = con.execute("""
+        SELECT a.key FROM edges e JOIN nodes a ON a.id = e.dst WHERE e.kind = 'produced' ORDER BY a.key LIMIT 1""").fetchone()[0]
+    workload = con.execute("SELECT key FROM nodes WHERE kind = 'workload' ORDER BY key LIMIT 1").fetchone()[0]
+    con.close()
+    return total, picks, digest, workload
+
+
+def time_custody(binary, args, runs):
+    walls, cpus, queries, renders, size = [], [], [], [], 0
+    for i in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run([binary] + args + ["--timing"], capture_output=True)
+        wall = (time.perf_counter() - start) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) * 1000
+        if proc.returncode not in (0, 1):
+            raise SystemExit("custody %s failed: %s" % (" ".join(args), proc.stderr.decode()[:500]))
+        if i == 0:
+            continue  # warm-up: page cache, dynamic linker
+        walls.append(wall)
+        cpus.append(cpu)
+        size = len(proc.stdout)
+        for line in proc.stderr.decode().splitlines():
+            if line.startswith("timing:"):
+                fields = dict(part.split("=") for part in line.split()[1:])
+                queries.append(float(fields["query_ms"]))
+                renders.append(float(fields["render_ms"]))
+    return {"median_ms": statistics.median(walls), "p99_ms": pct(walls, 99), "min_ms": min(walls),
+            "cpu_median_ms": statistics.median(cpus), "cpu_p99_ms": pct(cpus, 99),
+            "query_median_ms": statistics.median(queries), "render_median_ms": statistics.median(renders),
+            "output_bytes": size}
+
+
+DUCK_BLAST = """
+WITH pkg AS (SELECT id FROM nodes WHERE kind = 'package' AND key = $purl),
+a0 AS (SELECT DISTINCT e.src AS id FROM edges e JOIN pkg ON e.dst = pkg.id WHERE e.kind = 'contains'),
+a1 AS (SELECT id FROM a0
+       UNION SELECT e.src FROM edges e JOIN a0 ON e.dst = a0.id WHERE e.kind IN ('hasManifest', 'baseImage')
+       UNION SELECT e.dst FROM edges e JOIN a0 ON e.src = a0.id WHERE e.kind = 'hasManifest'),
+runs AS (SELECT DISTINCT e.src AS id FROM edges e JOIN a1 ON e.dst = a1.id WHERE e.kind = 'produced'),
+wl AS (SELECT e.src AS workload, e.dst AS digest, e.first_seen, e.last_seen, e.attrs
+       FROM edges e JOIN a1 ON e.dst = a1.id WHERE e.kind = 'ran'),
+holders AS (SELECT id FROM runs UNION SELECT workload FROM wl),
+sec AS (SELECT e.dst AS id, e.src AS holder FROM edges e JOIN holders h ON e.src = h.id
+        WHERE e.kind IN ('couldRead', 'mounts'))
+SELECT 'artifact', n.key, NULL, NULL, NULL, n.attrs FROM a1 JOIN nodes n ON n.id = a1.id
+UNION ALL SELECT 'run', n.key, NULL, NULL, NULL, n.attrs FROM runs JOIN nodes n ON n.id = runs.id
+UNION ALL SELECT 'workload', w.key, a.key, wl.first_seen, wl.last_seen, wl.attrs
+          FROM wl JOIN nodes w ON w.id = wl.workload JOIN nodes a ON a.id = wl.digest
+UNION ALL SELECT 'secret', s.key, h.key, NULL, NULL, NULL FROM sec JOIN nodes s ON s.id = sec.id JOIN nodes h ON h.id = sec.holder
+"""
+
+DUCK_TRACE_DIGEST = """
+WITH d AS (SELECT id FROM nodes WHERE kind = 'artifact' AND key = $digest),
+fam AS (SELECT id FROM d UNION SELECT e.dst FROM edges e JOIN d ON e.src = d.id WHERE e.kind = 'hasManifest'
+        UNION SELECT e.src FROM edges e JOIN d ON e.dst = d.id WHERE e.kind = 'hasManifest'),
+inc AS (SELECT e.kind, e.src, e.dst, e.first_seen, e.attrs FROM edges e JOIN fam ON e.dst = fam.id
+        WHERE e.kind IN ('produced', 'pushed', 'attests', 'describes', 'ran')),
+runs AS (SELECT src AS id FROM inc WHERE kind = 'produced'),
+re AS (SELECT e.kind, e.src, e.dst FROM edges e JOIN runs ON e.src = runs.id
+       WHERE e.kind IN ('ranWorkflow', 'builtFrom', 'triggeredBy')),
+repo AS (SELECT e.src, e.dst FROM edges e JOIN re ON e.src = re.dst WHERE e.kind IN ('inRepository', 'definedIn'))
+SELECT inc.kind, s.key, t.key, inc.first_seen FROM inc JOIN nodes s ON s.id = inc.src JOIN nodes t ON t.id = inc.dst
+UNION ALL SELECT re.kind, s.key, t.key, NULL FROM re JOIN nodes s ON s.id = re.src JOIN nodes t ON t.id = re.dst
+UNION ALL SELECT 'repo', s.key, t.key, NULL FROM repo JOIN nodes s ON s.id = repo.src JOIN nodes t ON t.id = repo.dst
+"""
+
+DUCK_TRACE_WORKLOAD = """
+WITH w AS (SELECT id FROM nodes WHERE kind = 'workload' AND key = $workload),
+d AS (SELECT e.dst AS id, e.first_seen, e.last_seen, e.attrs FROM edges e JOIN w ON e.src = w.id WHERE e.kind = 'ran'),
+fam AS (SELECT id FROM d UNION SELECT e.dst FROM edges e JOIN d ON e.src = d.id WHERE e.kind = 'hasManifest'
+        UNION SELECT e.src FROM edges e JOIN d ON e.dst = d.id WHERE e.kind = 'hasManifest'),
+inc AS (SELECT e.kind, e.src, e.dst, e.first_seen FROM edges e JOIN fam ON e.dst = fam.id
+        WHERE e.kind IN ('produced', 'pushed', 'attests', 'describes')),
+runs AS (SELECT src AS id FROM inc WHERE kind = 'produced'),
+re AS (SELECT e.kind, e.src, e.dst FROM edges e JOIN runs ON e.src = runs.id
+       WHERE e.kind IN ('ranWorkflow', 'builtFrom', 'triggeredBy')),
+repo AS (SELECT e.src, e.dst FROM edges e JOIN re ON e.src = re.dst WHERE e.kind IN ('inRepository', 'definedIn'))
+SELECT 'ran', a.key, NULL, d.first_seen FROM d JOIN nodes a ON a.id = d.id
+UNION ALL SELECT inc.kind, s.key, t.key, inc.first_seen FROM inc JOIN nodes s ON s.id = inc.src JOIN nodes t ON t.id = inc.dst
+UNION ALL SELECT re.kind, s.key, t.key, NULL FROM re JOIN nodes s ON s.id = re.src JOIN nodes t ON t.id = re.dst
+UNION ALL SELECT 'repo', s.key, t.key, NULL FROM repo JOIN nodes s ON s.id = repo.src JOIN nodes t ON t.id = repo.dst
+"""
+
+
+def duckdb_connection(db):
+    import duckdb
+    path = db + ".duckdb"
+    fresh = not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(db + ".edges.csv")
+    if fresh and os.path.exists(path):
+        os.remove(path)
+    con = duckdb.connect(path)
+    if fresh:
+        started = time.perf_counter()
+        con.execute("CREATE TABLE nodes AS SELECT * FROM read_csv(?, header = true, "
+                    "columns = {'id': 'BIGINT', 'kind': 'VARCHAR', 'key': 'VARCHAR', 'attrs': 'VARCHAR'})",
+                    [db + ".nodes.csv"])
+        con.execute("CREATE TABLE edges AS SELECT * FROM read_csv(?, header = true, "
+                    "columns = {'id': 'BIGINT', 'kind': 'VARCHAR', 'src': 'BIGINT', 'dst': 'BIGINT', "
+                    "'first_seen': 'BIGINT', 'last_seen': 'BIGINT', 'certainty': 'VARCHAR', 'attrs': 'VARCHAR'})",
+                    [db + ".edges.csv"])
+        con.execute("CHECKPOINT")
+        print("duckdb: loaded %s in %.1fs" % (path, time.perf_counter() - started), file=sys.stderr)
+    return con
+
+
+def time_duckdb(con, sql, params, runs):
+    rows = con.execute(sql, params).fetchall()  # warm-up
+    times, cpus = [], []
+    for _ in range(runs):
+        cpu_start = time.process_time()
+        start = time.perf_counter()
+        rows = con.execute(sql, params).fetchall()
+        times.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu_start) * 1000)
+    return {"median_ms": statistics.median(times), "p99_ms": pct(times, 99), "min_ms": min(times),
+            "cpu_median_ms": statistics.median(cpus), "cpu_p99_ms": pct(cpus, 99), "rows": len(rows)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--custody", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--out")
+    args = parser.parse_args()
+
+    images, picks, digest, workload = pick_packages(args.db)
+    con = duckdb_connection(args.db)
+    results = {"images": images, "runs": args.runs, "questions": []}
+    base = ["--db", args.db]
+    rows = []
+    for label, (purl, n) in picks.items():
+        for fmt in ("json", "table"):
+            c = time_custody(args.custody, ["blast-radius", "--package", purl, "--format", fmt] + base, args.runs)
+            d = time_duckdb(con, DUCK_BLAST, {"purl": purl}, args.runs)
+            rows.append(("blast-radius %s %s (%d images) --format %s" % (label, purl, n, fmt), c, d))
+    c = time_custody(args.custody, ["trace", "--digest", digest, "--format", "json"] + base, args.runs)
+    rows.append(("trace --digest %s" % digest[:19], c, time_duckdb(con, DUCK_TRACE_DIGEST, {"digest": digest}, args.runs)))
+    c = time_custody(args.custody, ["trace", "--workload", workload, "--format", "json"] + base, args.runs)
+    rows.append(("trace --workload %s" % workload, c, time_duckdb(con, DUCK_TRACE_WORKLOAD, {"workload": workload}, args.runs)))
+
+    print("load average at the end: %.2f %.2f %.2f on %d CPUs" % (os.getloadavg() + (os.cpu_count(),)))
+    header = ("question", "median", "p99", "cpu med", "query", "render", "duck med", "duck p99", "duck cpu")
+    print("%-86s" % header[0] + "".join("%11s" % h for h in header[1:]))
+    for name, c, d in rows:
+        print("%-86s" % name + "".join("%9.1fms" % v for v in (
+            c["median_ms"], c["p99_ms"], c["cpu_median_ms"], c["query_median_ms"], c["render_median_ms"],
+            d["median_ms"], d["p99_ms"], d["cpu_median_ms"])))
+        results["questions"].append({"question": name, "custody": c, "duckdb": d})
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

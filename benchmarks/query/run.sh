@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Query benchmark for custody (see benchmarks/query/README.md).
+#
+#   bash benchmarks/query/run.sh
+#
+# Builds custody in release mode, generates the >= 5 million edge graph into
+# benchmarks/out/query/graph.db once (regenerate with BENCH_REGENERATE=1), then times
+# blast-radius and trace against DuckDB over the same facts (benchmarks/query/bench.py).
+#
+# Environment:
+#   BENCH_RUNS=N         timed runs per question (default 30)
+#   CUSTODY_BIN=PATH     use this custody binary instead of building one
+#   BENCH_REGENERATE=1   regenerate the graph
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OUT="$ROOT/benchmarks/out/query"
+DB="$OUT/graph.db"
+mkdir -p "$OUT"
+
+if [ -z "${CUSTODY_BIN:-}" ]; then
+  (cd "$ROOT" && swift build -c release --product custody >&2)
+  CUSTODY_BIN="$ROOT/.build/release/custody"
+fi
+
+VENV="$ROOT/benchmarks/.venv"
+if ! "$VENV/bin/python" -c "import duckdb" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet duckdb
+fi
+
+if [ ! -f "$DB" ] || [ "${BENCH_REGENERATE:-0}" = 1 ]; then
+  rm -f "$DB" "$DB"-* "$DB".*
+  # An empty case database with custody's own schema: ingest one tiny SBOM.
+  SEED="$OUT/seed.cdx.json"
+  cat > "$SEED" <<'JSON'
+{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+ "metadata": {"timestamp": "2025-01-01T00:00:00Z",
+   "component": {"type": "container", "name": "seed", "version": "sha256:0000000000000000000000000000000000000000000000000000000000000000"}},
+ "components": [{"type": "library", "name": "seed", "version": "1.0.0", "purl": "pkg:generic/seed@1.0.0"}]}
+JSON
+  "$CUSTODY_BIN" ingest "$SEED" --db "$DB" >&2
+  "$VENV/bin/python" "$HERE/generate_graph.py" --db "$DB" >&2
+fi
+
+"$VENV/bin/python" "$HERE/bench.py" --custody "$CUSTODY_BIN" --db "$DB" --runs "${BENCH_RUNS:-30}" --out "$OUT/results.json"
