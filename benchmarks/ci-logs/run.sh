@@ -7,7 +7,7 @@
 #    50 MB/s (median of BENCH_RUNS runs, fresh case database each);
 # 2. `custody ingest` of a 1 GB corpus of ~512 KB job logs with their run records (once);
 # 3. `custody logs grep` over that stored gigabyte: a literal indicator, a regex with a literal
-#    in it, and a regex with none; the literal must answer in seconds (target: under 10 s) and
+#    in it, and a regex with none (NSRegularExpression on every line); the literal must answer in seconds (target: under 10 s) and
 #    find exactly the runs the generator planted it in.
 #
 # Environment: BENCH_RUNS (default 3), BIG_MB (256), CORPUS_MB (1024), CUSTODY_BIN (skip the

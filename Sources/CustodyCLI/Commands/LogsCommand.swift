@@ -21,7 +21,7 @@ struct LogsGrepCommand: ParsableCommand {
         Searches every stored GitHub Actions job log and run archive, GitLab trace and Jenkins
         console log, and prints the run, the job, the line number and the line, with control
         characters (ANSI escapes, carriage returns) shown as visible escapes. The pattern is a
-        regular expression (Swift Regex syntax) unless --fixed-strings; the longest literal a
+        regular expression (ICU syntax, as in PCRE) unless --fixed-strings; the longest literal a
         match needs is searched first, so indicator-like patterns stay fast on gigabytes of logs.
         --from/--to keep runs whose interval overlaps the window; --repo keeps one repository.
 

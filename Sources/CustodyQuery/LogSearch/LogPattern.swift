@@ -1,6 +1,14 @@
+import Foundation
+
 /// What `custody logs grep` looks for: a literal indicator (fast path) or a regular expression
-/// (Swift `Regex`, PCRE-like syntax), with the longest literal every match must contain used as
-/// a byte-level prefilter so that the regex engine only sees candidate lines.
+/// (ICU syntax through `NSRegularExpression`, PCRE-like), with the longest literal every match
+/// must contain used as a byte-level prefilter so that the regex engine only sees candidate
+/// lines.
+///
+/// Why `NSRegularExpression` and not Swift `Regex`: on 16 MB of real job log lines, Swift
+/// `Regex.firstMatch` per line took 1.5 s (≈10 MB/s) where `NSRegularExpression` took 0.33 s
+/// (≈50 MB/s) for the same pattern; a pattern with no literal to prefilter on must run the
+/// engine on every line of a gigabyte, so the engine's speed is the answer time.
 public struct LogPattern: Sendable {
     public enum Kind: Sendable, Equatable { case literal, regex }
 
@@ -25,11 +33,10 @@ public struct LogPattern: Sendable {
         } else {
             kind = .regex
             do {
-                var regex = try Regex(text)
-                if ignoreCase { regex = regex.ignoresCase() }
+                let regex = try NSRegularExpression(pattern: text, options: ignoreCase ? [.caseInsensitive] : [])
                 matcher = RegexBox(regex: regex)
             } catch {
-                throw LogPatternError(message: "not a valid regular expression: \(error)")
+                throw LogPatternError(message: "not a valid regular expression (ICU syntax): \(text)")
             }
             let literal = Self.requiredLiteral(text)
             prefilter = literal.isEmpty ? nil : Array(literal.utf8)
@@ -37,10 +44,10 @@ public struct LogPattern: Sendable {
     }
 
     /// Whether `line` (already known to contain the prefilter, if any) matches.
-    func matches(_ line: Substring) -> Bool {
+    func matches(_ line: String) -> Bool {
         switch kind {
         case .literal: true
-        case .regex: matcher.map { (try? $0.regex.firstMatch(in: line)) != nil } ?? false
+        case .regex: matcher?.matches(line) ?? false
         }
     }
 
@@ -147,13 +154,17 @@ public struct LogPattern: Sendable {
     }
 }
 
-/// A compiled regex shared by the search workers: `Regex` is a value type whose matching is
-/// read-only, so concurrent `firstMatch` calls on one instance are safe.
+/// A compiled regex shared by the search workers: `NSRegularExpression` is immutable and
+/// documented thread-safe, so concurrent matching on one instance is fine.
 final class RegexBox: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
+    let regex: NSRegularExpression
 
-    init(regex: Regex<AnyRegexOutput>) {
+    init(regex: NSRegularExpression) {
         self.regex = regex
+    }
+
+    func matches(_ line: String) -> Bool {
+        regex.firstMatch(in: line, range: NSRange(location: 0, length: line.utf16.count)) != nil
     }
 }
 

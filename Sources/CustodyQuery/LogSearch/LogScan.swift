@@ -56,7 +56,7 @@ enum LogScan {
             lineNumber += newlines(base, from: counted, to: start)
             counted = start
             let text = decode(b, start..<end, isFirstLine: start == 0)
-            if pattern.matches(Substring(text)) {
+            if pattern.matches(text) {
                 hits.append(LineHit(line: lineNumber, text: text))
                 if hits.count >= limit { break }
             }
@@ -90,7 +90,7 @@ enum LogScan {
             let end = lineEnd(b, start)
             number += 1
             let text = decode(b, start..<end, isFirstLine: start == 0)
-            if pattern.matches(Substring(text)) {
+            if pattern.matches(text) {
                 hits.append(LineHit(line: number, text: text))
                 if hits.count >= limit { break }
             }
