@@ -192,13 +192,14 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) 
 maximum() { printf '%s\n' "$@" | sort -g | tail -n 1; }
 joined() { local IFS=' '; printf '%s' "$*"; }
 
-# stat_total DB WHAT: a number from `custody stats --format json` totals (documents, nodes, edges).
-stat_total() {
-    "$BIN" stats --db "$1" --format json | python3 -c '
+# read_stats DB: sets docs, nodes, edges from `custody stats --format json` (its totals table).
+read_stats() {
+    local json
+    json="$("$BIN" stats --db "$1" --format json)" || die "custody stats failed on $1"
+    read -r docs nodes edges < <(printf '%s' "$json" | python3 -c '
 import json, sys
-what = sys.argv[1]
 totals = {row.get("what"): row.get("value") for row in json.load(sys.stdin).get("totals", [])}
-print(totals.get(what, ""))' "$2"
+print(*(totals.get(k) or "?" for k in ("documents", "nodes", "edges")))') || die "cannot read custody stats --format json output"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -223,11 +224,11 @@ for i in $(seq 1 "$RUNS"); do
     reingest_s+=("$T_SECONDS"); reingest_cpu+=("$T_CPU")
     say "  re-ingest $i: ${T_SECONDS} s (CPU ${T_CPU} s)"
     if (( i == 1 )); then
-        docs="$(stat_total "$db" documents)"; nodes="$(stat_total "$db" nodes)"; edges="$(stat_total "$db" edges)"
+        read_stats "$db"
         say "  stats after run 1 and its re-ingest: documents=$docs nodes=$nodes edges=$edges"
         [[ "$docs" == 1 ]] || die "expected 1 document after ingesting $BIG twice, custody stats says '$docs' (see $LOG_DIR/custody-big-1.log)"
-        (( ${nodes:-0} >= COMPONENTS )) || die "expected at least $COMPONENTS nodes, custody stats says '$nodes'"
-        (( ${edges:-0} >= EDGES )) || die "expected at least $EDGES edges, custody stats says '$edges'"
+        [[ "$nodes" =~ ^[0-9]+$ ]] && (( nodes >= COMPONENTS )) || die "expected at least $COMPONENTS nodes, custody stats says '$nodes'"
+        [[ "$edges" =~ ^[0-9]+$ ]] && (( edges >= EDGES )) || die "expected at least $EDGES edges, custody stats says '$edges'"
     fi
     [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm"
 done
@@ -257,8 +258,8 @@ for i in $(seq 1 "$RUNS"); do
     fleet_s+=("$T_SECONDS"); fleet_rss+=("$T_RSS_KB"); fleet_cpu+=("$T_CPU"); fleet_mb+=("$T_WRITTEN_MB")
     say "  run $i: ${T_SECONDS} s (CPU ${T_CPU} s), peak RSS $((T_RSS_KB / 1024)) MiB, wrote ${T_WRITTEN_MB} MB"
     if (( i == 1 )); then
-        docs="$(stat_total "$db" documents)"; nodes="$(stat_total "$db" nodes)"; edges="$(stat_total "$db" edges)"
-        say "  stats after run 1: documents=$docs nodes=$nodes edges=$edges, database $(du -m "$db" | cut -f1) MB"
+        read_stats "$db"
+        say "  stats after run 1: documents=$docs nodes=$nodes edges=$edges, database $(du -m "$db" 2>/dev/null | cut -f1 || true) MB"
         [[ "$docs" == "$FLEET_FILES" ]] || die "expected $FLEET_FILES documents, custody stats says '$docs' (see $LOG_DIR/custody-fleet-1.log)"
     fi
     [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm"
