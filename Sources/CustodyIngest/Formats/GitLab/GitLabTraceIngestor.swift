@@ -24,13 +24,16 @@ public struct GitLabTraceIngestor: Ingestor {
 
     public func detect(_ sample: DetectionSample) -> Confidence {
         guard !sample.head.contains(0) else { return .none }
-        if sample.contains("Running with gitlab-runner") || sample.contains("section_start:") { return .high }
-        if let space = sample.head.firstIndex(of: 0x20), space >= 20, space < 40,
-           GitLabTracePrefix.isStreamPrefix(sample.head, at: space + 1),
-           sample.head.withUnsafeBufferPointer({ GitHubLogScanner.timestampRange($0, 0, space) }) != nil {
-            return .high
+        let stamped = sample.head.firstIndex(of: 0x20).flatMap { space -> Bool? in
+            guard space >= 20, space < 40,
+                  sample.head.withUnsafeBufferPointer({ GitHubLogScanner.timestampRange($0, 0, space) }) != nil else { return nil }
+            return GitLabTracePrefix.isStreamPrefix(sample.head, at: space + 1)
         }
-        return .none
+        // A timestamped first line without GitLab's stream prefix is a GitHub log that merely
+        // prints GitLab markers (a job echoing a trace), not a trace.
+        if stamped == false { return .none }
+        if stamped == true { return .high }
+        return sample.contains("Running with gitlab-runner") || sample.contains("section_start:") ? .high : .none
     }
 
     public func ingest(_ input: IngestInput) throws -> FactBatch {
