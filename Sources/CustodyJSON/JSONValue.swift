@@ -17,7 +17,9 @@ public struct JSONValue: Sendable {
 
     @inline(__always) var word: UInt64 { document.tape[tapeIndex] }
 
-    public var kind: Kind {
+    public var kind: Kind { Self.kind(of: word) }
+
+    @inline(__always) static func kind(of word: UInt64) -> Kind {
         switch Tape.kind(word) {
         case .object: .object
         case .array: .array

@@ -7,6 +7,8 @@ import GRDB
 public final class CaseDatabase: Sendable {
     public let path: String
     let queue: DatabaseQueue
+    /// The writing connection's batch tables (bulk writes read facts through them).
+    let batchTables: BatchTable.Pair
 
     /// Where the case database lives when neither `--db` nor `CUSTODY_DB` says.
     public static let defaultPath = "./custody.db"
@@ -23,6 +25,8 @@ public final class CaseDatabase: Sendable {
     ///   queries); the file must exist.
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        let tables = BatchTable.Pair()
+        batchTables = tables
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(10)
@@ -33,8 +37,11 @@ public final class CaseDatabase: Sendable {
             // what makes a 1,000-document ingest slow, and a power cut only loses the tail.
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // Savepoint journals (one per document of a group) stay in memory, not a temp file.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            if !db.configuration.readonly { try tables.register(on: db.sqliteConnection) }
         }
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             throw CustodyError(.database, "no case database at \(path)",

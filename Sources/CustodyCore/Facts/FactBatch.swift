@@ -28,25 +28,29 @@ public struct FactBatch: Sendable {
     public var isEmpty: Bool { nodes.isEmpty && edges.isEmpty }
 
     /// Adds (or merges into) the node `ref` and returns its local id.
+    /// `package`: the purl parts when `ref` is a package whose purl the caller parsed.
     @discardableResult
-    public mutating func node(_ ref: NodeRef, attributes: [String: String] = [:], at location: String? = nil) -> LocalNodeID {
+    public mutating func node(_ ref: NodeRef, attributes: [String: String] = [:], at location: String? = nil,
+                              package: PackageColumns? = nil) -> LocalNodeID {
         if let existing = nodeIndex[ref] {
             let index = Int(existing)
             if !attributes.isEmpty {
                 nodes[index].attributes.merge(attributes) { old, _ in old }
             }
             if nodes[index].location == nil { nodes[index].location = location }
+            if nodes[index].package == nil { nodes[index].package = package }
             return existing
         }
         let id = LocalNodeID(nodes.count)
-        nodes.append(NodeFact(ref: ref, attributes: attributes, location: location))
+        nodes.append(NodeFact(ref: ref, attributes: attributes, location: location, package: package))
         nodeIndex[ref] = id
         return id
     }
 
     @discardableResult
-    public mutating func node(_ kind: NodeKind, _ key: String, attributes: [String: String] = [:], at location: String? = nil) -> LocalNodeID {
-        node(NodeRef(kind, key), attributes: attributes, at: location)
+    public mutating func node(_ kind: NodeKind, _ key: String, attributes: [String: String] = [:], at location: String? = nil,
+                              package: PackageColumns? = nil) -> LocalNodeID {
+        node(NodeRef(kind, key), attributes: attributes, at: location, package: package)
     }
 
     /// The local id of a node already in the batch.
@@ -85,8 +89,15 @@ public struct FactBatch: Sendable {
     /// Kind ordinal (8 bits) and both ends (28 bits each; ids stay below 2^28 because a
     /// document is capped far below that many facts).
     private static func pack(_ kind: EdgeKind, _ from: LocalNodeID, _ to: LocalNodeID) -> UInt64 {
-        let ordinal = UInt64(EdgeKind.ordinals[kind] ?? 255)
-        return ordinal << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
+        UInt64(ordinal(kind)) << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
+    }
+
+    /// The case's position: a payload-free enum is stored as its case index, read here
+    /// instead of hashing the raw value (a String) through `EdgeKind.ordinals` per edge.
+    @inline(__always)
+    private static func ordinal(_ kind: EdgeKind) -> UInt8 {
+        if MemoryLayout<EdgeKind>.size == 1 { return withUnsafeBytes(of: kind) { $0[0] } }
+        return UInt8(truncatingIfNeeded: EdgeKind.ordinals[kind] ?? 255)
     }
 
     public mutating func diagnose(_ diagnostic: Diagnostic) {

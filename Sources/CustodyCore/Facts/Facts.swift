@@ -5,11 +5,35 @@ public struct NodeFact: Sendable {
     public var attributes: [String: String]
     /// Pointer or line inside the document that asserted it (`/components/12`, `:431`).
     public var location: String?
+    /// The purl parts of a package node when the ingestor already parsed its purl, so that the
+    /// store does not parse 100,000 purls a second time for its package columns.
+    public var package: PackageColumns?
 
-    public init(ref: NodeRef, attributes: [String: String] = [:], location: String? = nil) {
+    public init(ref: NodeRef, attributes: [String: String] = [:], location: String? = nil, package: PackageColumns? = nil) {
         self.ref = ref
         self.attributes = attributes
         self.location = location
+        self.package = package
+    }
+}
+
+/// The decoded purl parts the store indexes for version-insensitive package lookups
+/// (`nodes.purl_*`): namespace is empty, not nil, when the purl has none.
+public struct PackageColumns: Sendable, Equatable {
+    public var type: String
+    public var namespace: String
+    public var name: String
+    public var version: String?
+
+    public init(type: String, namespace: String, name: String, version: String?) {
+        self.type = type
+        self.namespace = namespace
+        self.name = name
+        self.version = version
+    }
+
+    public init(_ purl: PackageURL) {
+        self.init(type: purl.type, namespace: purl.namespace ?? "", name: purl.name, version: purl.version)
     }
 }
 

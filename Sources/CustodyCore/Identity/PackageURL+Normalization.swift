@@ -18,8 +18,9 @@ extension PackageURL {
         case "oci": moveOCIRepositoryPath()
         default: break
         }
-        if Self.lowercaseNamespaceTypes.contains(type) { namespace = namespace?.lowercased() }
-        if Self.lowercaseNameTypes.contains(type) { name = name.lowercased() }
+        let folds = Self.caseFolding(type)
+        if let folded = namespace, folds.namespace { namespace = Self.lowercased(folded) }
+        if folds.name { name = Self.lowercased(name) }
         if type == "pypi" { name = Self.pep503Name(name) }
         if type == "oci", let digest = version, Self.looksLikeDigest(digest) { version = digest.lowercased() }
     }
@@ -46,8 +47,41 @@ extension PackageURL {
         }
     }
 
+    /// Whether `type` folds namespace and name: the two sets above, by a switch on the common
+    /// types first (a set lookup hashes the type; this runs once per purl).
+    static func caseFolding(_ type: String) -> (namespace: Bool, name: Bool) {
+        switch type {
+        case "npm", "deb": (true, true)
+        case "maven", "golang", "nuget", "cargo", "gem", "generic": (false, false)
+        case "pypi": (false, true)
+        default: (lowercaseNamespaceTypes.contains(type), lowercaseNameTypes.contains(type))
+        }
+    }
+
+    /// `lowercased()`, skipped when the text is ASCII without capitals (nearly always).
+    static func lowercased(_ text: String) -> String {
+        text.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) ? text : text.lowercased()
+    }
+
     /// PEP 503: lower-case and collapse runs of `-`, `_` and `.` into a single `-`.
     static func pep503Name(_ name: String) -> String {
+        let isSeparator: (UInt8) -> Bool = { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        // Already normal (lower-case ASCII, single `-` between parts): nothing to rebuild.
+        var previousWasSeparator = false
+        var normal = true
+        for byte in name.utf8 {
+            if byte >= 0x80 || (0x41...0x5A).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                || (isSeparator(byte) && previousWasSeparator) {
+                normal = false
+                break
+            }
+            previousWasSeparator = isSeparator(byte)
+        }
+        if normal { return name }
+        return pep503Folded(name)
+    }
+
+    private static func pep503Folded(_ name: String) -> String {
         var out = ""
         var inRun = false
         for character in name.lowercased() {

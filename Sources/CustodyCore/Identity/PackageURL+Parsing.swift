@@ -3,73 +3,85 @@
 enum PurlParser {
     static func parse(_ input: String) throws -> PackageURL {
         let text = trimmedWhitespace(input)
+        var utf8 = text
+        return try utf8.withUTF8 { try parse(bytes: $0, text: text) }
+    }
+
+    /// The parse itself, on byte offsets of the UTF-8 text: one pass per delimiter, strings
+    /// made only for the components (this runs once per component of a 100,000-component SBOM).
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, text: String) throws -> PackageURL {
         func reject(_ reason: String) -> CustodyError {
             CustodyError.rejected("invalid package URL \"\(PurlSyntax.excerpt(text))\": \(reason)")
         }
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func decoded(_ range: Range<Int>) -> String? {
+            bytes[range].contains(ascii("%")) ? PurlPercentCoding.decode(string(range)) : string(range)
+        }
 
         // Scheme: "pkg:" (case-insensitive), then any number of "/" (accepts "pkg://").
-        guard let colon = text.utf8.firstIndex(of: ascii(":")), text[..<colon].lowercased() == "pkg" else {
+        guard let colon = bytes.firstIndex(of: ascii(":")), isPkgScheme(bytes[..<colon], string(0..<colon)) else {
             throw reject("it must start with the \"pkg:\" scheme")
         }
-        var rest = text[text.index(after: colon)...]
+        var start = colon + 1
+        var end = bytes.count
 
         // Subpath: after the last "#".
         var subpathSegments: [String] = []
-        if let hash = rest.utf8.lastIndex(of: ascii("#")) {
-            for raw in splitASCII(rest[rest.index(after: hash)...], "/") {
-                guard let segment = PurlPercentCoding.decode(raw) else {
-                    throw reject("malformed percent-encoding in the subpath segment \"\(raw)\"")
+        if let hash = bytes[start..<end].lastIndex(of: ascii("#")) {
+            for raw in pieces(bytes, hash + 1..<end, ascii("/")) {
+                guard let segment = decoded(raw) else {
+                    throw reject("malformed percent-encoding in the subpath segment \"\(string(raw))\"")
                 }
                 guard !segment.contains("/") else { throw reject("a subpath segment contains an encoded \"/\"") }
                 subpathSegments.append(segment)
             }
-            rest = rest[..<hash]
+            end = hash
         }
 
         // Qualifiers: after the first "?" so unencoded "?" inside a URL value survives.
         var qualifiers: [PackageURL.Qualifier] = []
-        if let question = rest.utf8.firstIndex(of: ascii("?")) {
-            qualifiers = try parseQualifiers(rest[rest.index(after: question)...], reject: reject)
-            rest = rest[..<question]
+        if let question = bytes[start..<end].firstIndex(of: ascii("?")) {
+            qualifiers = try parseQualifiers(bytes, question + 1..<end, reject: reject)
+            end = question
         }
 
         // Type: first segment after stripping leading slashes.
-        while rest.utf8.first == ascii("/") { rest = rest[rest.utf8.index(after: rest.startIndex)...] }
-        guard let slash = rest.utf8.firstIndex(of: ascii("/")) else {
-            throw reject(rest.isEmpty ? "the type is missing" : "the name is missing (expected pkg:type/name)")
+        while start < end, bytes[start] == ascii("/") { start += 1 }
+        guard let slash = bytes[start..<end].firstIndex(of: ascii("/")) else {
+            throw reject(start == end ? "the type is missing" : "the name is missing (expected pkg:type/name)")
         }
-        let type = rest[..<slash].lowercased()
+        let type = PackageURL.lowercased(string(start..<slash))
         guard PurlSyntax.isValidType(type) else {
-            throw reject("the type \"\(rest[..<slash])\" must be ASCII letters, digits, \".\" or \"-\" and start with a letter")
+            throw reject("the type \"\(string(start..<slash))\" must be ASCII letters, digits, \".\" or \"-\" and start with a letter")
         }
-        rest = rest[rest.index(after: slash)...]
-        while rest.utf8.last == ascii("/") { rest = rest[..<rest.utf8.index(before: rest.endIndex)] }
+        start = slash + 1
+        while end > start, bytes[end - 1] == ascii("/") { end -= 1 }
 
         // Version: after an "@" in the last path segment (an "@" opening an earlier
         // segment is an npm scope, e.g. "pkg:npm/@babel/core").
-        let lastSegmentStart = rest.utf8.lastIndex(of: ascii("/")).map { rest.utf8.index(after: $0) } ?? rest.startIndex
+        let lastSegmentStart = bytes[start..<end].lastIndex(of: ascii("/")).map { $0 + 1 } ?? start
         var version: String?
-        if let at = rest[lastSegmentStart...].utf8.lastIndex(of: ascii("@")) {
-            let raw = rest[rest.index(after: at)...]
+        if let at = bytes[lastSegmentStart..<end].lastIndex(of: ascii("@")) {
+            let raw = at + 1..<end
             guard !raw.isEmpty else { throw reject("the version after \"@\" is empty") }
-            guard let decoded = PurlPercentCoding.decode(raw) else {
-                throw reject("malformed percent-encoding in the version \"\(raw)\"")
+            guard let decodedVersion = decoded(raw) else {
+                throw reject("malformed percent-encoding in the version \"\(string(raw))\"")
             }
-            version = trimmedWhitespace(decoded)
-            rest = rest[..<at]
+            version = trimmedWhitespace(decodedVersion)
+            end = at
         }
 
         // Name: last segment; namespace: everything before it.
-        let nameStart = rest.utf8.lastIndex(of: ascii("/")).map { rest.utf8.index(after: $0) } ?? rest.startIndex
-        guard let name = PurlPercentCoding.decode(rest[nameStart...]) else {
-            throw reject("malformed percent-encoding in the name \"\(rest[nameStart...])\"")
+        let nameStart = bytes[start..<end].lastIndex(of: ascii("/")).map { $0 + 1 } ?? start
+        guard let name = decoded(nameStart..<end) else {
+            throw reject("malformed percent-encoding in the name \"\(string(nameStart..<end))\"")
         }
         let hasVisibleASCII = name.utf8.contains { $0 < 0x80 && $0 > 0x20 && $0 != ascii("/") && $0 != 0x7F }
         guard hasVisibleASCII || !trimmed(name, where: { $0.isWhitespace || $0 == "/" }).isEmpty else { throw reject("the name is missing") }
         var namespaceSegments: [String] = []
-        for raw in splitASCII(rest[..<nameStart], "/") {
-            guard let segment = PurlPercentCoding.decode(raw) else {
-                throw reject("malformed percent-encoding in the namespace segment \"\(raw)\"")
+        for raw in pieces(bytes, start..<nameStart, ascii("/")) {
+            guard let segment = decoded(raw) else {
+                throw reject("malformed percent-encoding in the namespace segment \"\(string(raw))\"")
             }
             if segment.utf8.contains(ascii("/")) { namespaceSegments += segment.split(separator: "/").map(String.init) } else { namespaceSegments.append(segment) }
         }
@@ -87,57 +99,54 @@ enum PurlParser {
     /// `key=value&…`: keys lower-cased and validated, values decoded; a pair without a value
     /// is dropped like an empty value. Repeating a key with a different value is ambiguous.
     private static func parseQualifiers(
-        _ text: Substring,
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
         reject: (String) -> CustodyError
     ) throws -> [PackageURL.Qualifier] {
-        var seen: [String: String] = [:]
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         var result: [PackageURL.Qualifier] = []
-        for pair in splitASCII(text, "&") {
-            let parts = splitOnce(pair, "=")
-            let key = parts[0].lowercased()
+        for pair in pieces(bytes, range, ascii("&")) {
+            let equals = bytes[pair].firstIndex(of: ascii("="))
+            let rawKey = pair.lowerBound..<(equals ?? pair.upperBound)
+            let key = PackageURL.lowercased(string(rawKey))
             guard PurlSyntax.isValidQualifierKey(key) else {
-                throw reject("the qualifier key \"\(parts[0])\" must be ASCII letters, digits, \".\", \"-\" or \"_\", start with a letter, and not be percent-encoded")
+                throw reject("the qualifier key \"\(string(rawKey))\" must be ASCII letters, digits, \".\", \"-\" or \"_\", start with a letter, and not be percent-encoded")
             }
-            guard parts.count == 2 else { continue }
-            guard let value = PurlPercentCoding.decode(parts[1]) else {
+            guard let equals else { continue }
+            let rawValue = equals + 1..<pair.upperBound
+            let value = bytes[rawValue].contains(ascii("%")) ? PurlPercentCoding.decode(string(rawValue)) : string(rawValue)
+            guard let value else {
                 throw reject("malformed percent-encoding in the value of qualifier \"\(key)\"")
             }
             guard !value.isEmpty else { continue }
-            if let earlier = seen[key] {
-                guard earlier == value else { throw reject("the qualifier \"\(key)\" appears twice with different values") }
+            if let earlier = result.first(where: { $0.key == key }) {
+                guard earlier.value == value else { throw reject("the qualifier \"\(key)\" appears twice with different values") }
                 continue
             }
-            seen[key] = value
             result.append(PackageURL.Qualifier(key: key, value: value))
         }
         return result
     }
 
-    @inline(__always) static func ascii(_ character: Unicode.Scalar) -> UInt8 { UInt8(character.value) }
-
-    /// Splits on an ASCII byte without grapheme breaking (hot path: one purl per component
-    /// of a 100,000-component SBOM). Empty pieces are dropped, like `split(separator:)`.
-    static func splitASCII(_ text: Substring, _ separator: Unicode.Scalar) -> [Substring] {
-        let byte = ascii(separator)
-        var pieces: [Substring] = []
-        var start = text.startIndex
-        var index = text.startIndex
-        let utf8 = text.utf8
-        while index < text.endIndex {
-            if utf8[index] == byte {
-                if start < index { pieces.append(text[start..<index]) }
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+    /// Non-empty pieces of `range` between `separator` bytes, like `split(separator:)`.
+    static func pieces(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ separator: UInt8) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var pieceStart = range.lowerBound
+        for index in range where bytes[index] == separator {
+            if pieceStart < index { result.append(pieceStart..<index) }
+            pieceStart = index + 1
         }
-        if start < text.endIndex { pieces.append(text[start..<text.endIndex]) }
-        return pieces
+        if pieceStart < range.upperBound { result.append(pieceStart..<range.upperBound) }
+        return result
     }
 
-    /// `key=value` split at the first separator; one piece when there is none.
-    static func splitOnce(_ text: Substring, _ separator: Unicode.Scalar) -> [Substring] {
-        guard let index = text.utf8.firstIndex(of: ascii(separator)) else { return [text] }
-        return [text[..<index], text[text.utf8.index(after: index)...]]
+    @inline(__always) static func ascii(_ character: Unicode.Scalar) -> UInt8 { UInt8(character.value) }
+
+    /// `pkg`, any case, compared on bytes when ASCII (no lower-cased copy per purl).
+    static func isPkgScheme(_ scheme: UnsafeBufferPointer<UInt8>.SubSequence, _ text: @autoclosure () -> String) -> Bool {
+        guard scheme.allSatisfy({ $0 < 0x80 }) else { return text().lowercased() == "pkg" }
+        guard scheme.count == 3 else { return false }
+        let first = scheme.startIndex
+        return scheme[first] | 0x20 == ascii("p") && scheme[first + 1] | 0x20 == ascii("k") && scheme[first + 2] | 0x20 == ascii("g")
     }
 
     /// Trims white space; skips the Character walk when the ends are not white space.

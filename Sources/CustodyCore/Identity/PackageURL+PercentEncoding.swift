@@ -63,7 +63,7 @@ enum PurlPercentCoding {
         }
     }
 
-    private static func isLiteral(_ byte: UInt8) -> Bool {
+    static func isLiteral(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"),
@@ -72,6 +72,10 @@ enum PurlPercentCoding {
         default:
             return false
         }
+    }
+
+    static func hexDigitByte(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
 
     private static func hexDigit(_ nibble: UInt8) -> Unicode.Scalar {

@@ -72,13 +72,21 @@ public struct PackageURL: Sendable, Hashable, CustomStringConvertible {
         subpathSegments: [String]
     ) {
         self.type = type
-        let segments = namespaceSegments.filter { !$0.isEmpty }
-        self.namespace = segments.isEmpty ? nil : segments.joined(separator: "/")
+        if namespaceSegments.count == 1, !namespaceSegments[0].isEmpty {
+            self.namespace = namespaceSegments[0]
+        } else {
+            let segments = namespaceSegments.filter { !$0.isEmpty }
+            self.namespace = segments.isEmpty ? nil : segments.joined(separator: "/")
+        }
         self.name = Self.trimmingSlashes(name)
         self.version = (version?.isEmpty ?? true) ? nil : version
-        self.qualifiers = qualifiers
-            .filter { !$0.value.isEmpty && !Self.droppedQualifierKeys.contains($0.key) }
-            .sorted { $0.key < $1.key }
+        if qualifiers.isEmpty {
+            self.qualifiers = []
+        } else {
+            self.qualifiers = qualifiers
+                .filter { !$0.value.isEmpty && !Self.droppedQualifierKeys.contains($0.key) }
+                .sorted { $0.key < $1.key }
+        }
         let sub = subpathSegments.filter { !$0.isEmpty && $0 != "." && $0 != ".." }
         self.subpath = sub.isEmpty ? nil : sub.joined(separator: "/")
         applyTypeRules()
@@ -111,24 +119,56 @@ public struct PackageURL: Sendable, Hashable, CustomStringConvertible {
     public var identityKey: String { versionedPath }
 
     /// `pkg:type/namespace/name`: groups all versions of one package.
-    public var versionlessKey: String {
-        var text = "pkg:\(type)/"
-        if let namespace { text += PurlPercentCoding.encodeSegments(namespace) + "/" }
-        return text + PurlPercentCoding.encode(name)
-    }
+    public var versionlessKey: String { key(withVersion: false) }
 
     public var description: String { canonical }
 
     /// Leading and trailing `/` are not significant in purl names (spec §5.6.4).
     static func trimmingSlashes(_ text: String) -> String {
+        guard text.utf8.first == UInt8(ascii: "/") || text.utf8.last == UInt8(ascii: "/") else { return text }
         var body = Substring(text)
         while body.first == "/" { body = body.dropFirst() }
         while body.last == "/" { body = body.dropLast() }
         return String(body)
     }
 
-    private var versionedPath: String {
-        guard let version else { return versionlessKey }
-        return versionlessKey + "@" + PurlPercentCoding.encode(version)
+    private var versionedPath: String { key(withVersion: true) }
+
+    /// `pkg:type/namespace/name[@version]`, percent-encoded, written byte by byte into one
+    /// allocation (this runs once per component of a 100,000-component SBOM).
+    private func key(withVersion: Bool) -> String {
+        let version = withVersion ? self.version : nil
+        let capacity = 6 + type.utf8.count + 3 * ((namespace?.utf8.count ?? 0) + name.utf8.count + (version?.utf8.count ?? 0))
+        return String(unsafeUninitializedCapacity: capacity) { out in
+            var count = 0
+            func put(_ byte: UInt8) {
+                out[count] = byte
+                count += 1
+            }
+            func put(_ text: String, encoded: Bool, keepingSlashes: Bool = false) {
+                for byte in text.utf8 {
+                    if !encoded || PurlPercentCoding.isLiteral(byte) || (keepingSlashes && byte == UInt8(ascii: "/")) {
+                        put(byte)
+                    } else {
+                        put(UInt8(ascii: "%"))
+                        put(PurlPercentCoding.hexDigitByte(byte >> 4))
+                        put(PurlPercentCoding.hexDigitByte(byte & 0x0F))
+                    }
+                }
+            }
+            put("pkg:", encoded: false)
+            put(type, encoded: false)
+            put(UInt8(ascii: "/"))
+            if let namespace {
+                put(namespace, encoded: true, keepingSlashes: true)
+                put(UInt8(ascii: "/"))
+            }
+            put(name, encoded: true)
+            if let version {
+                put(UInt8(ascii: "@"))
+                put(version, encoded: true)
+            }
+            return count
+        }
     }
 }

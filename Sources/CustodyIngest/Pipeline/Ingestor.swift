@@ -1,4 +1,5 @@
 import CustodyCore
+import Foundation
 
 /// How strongly a sample looks like an ingestor's format. The pipeline picks the highest;
 /// a tie or nothing above `.none` is a rejection that names what was tried.
@@ -36,18 +37,26 @@ public struct DetectionSample: Sendable {
     public var looksLikeJSON: Bool { firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") }
     public var looksLikeXML: Bool { firstByte == UInt8(ascii: "<") }
 
-    /// Whether the head contains `marker` (byte search, no decoding).
+    /// Whether the head contains `marker` (byte search through the C library's `memchr` and
+    /// `memcmp`, no decoding: every document is shown to every detector, dozens of searches).
     public func contains(_ marker: String) -> Bool {
-        let needle = Array(marker.utf8)
-        guard !needle.isEmpty, needle.count <= head.count else { return false }
-        let first = needle[0]
-        var index = 0
-        let last = head.count - needle.count
-        while index <= last {
-            if head[index] == first, head[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
+        var marker = marker
+        return marker.withUTF8 { needle in
+            guard !needle.isEmpty, needle.count <= head.count else { return false }
+            return head.withUnsafeBufferPointer { haystack in
+                // memchr finds candidates for the first byte (vectorized), memcmp checks them.
+                let base = haystack.baseAddress!
+                let last = haystack.count - needle.count
+                var offset = 0
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(needle[0]), last - offset + 1) else { return false }
+                    let position = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(position, needle.baseAddress!, needle.count) == 0 { return true }
+                    offset = position - base + 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     public func fileNameHasSuffix(_ suffixes: String...) -> Bool {

@@ -61,19 +61,52 @@ public struct InputReader: Sendable {
         if path == "-" {
             raw = try readStandardInput()
         } else {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes?[.size] as? Int, size > maxDocumentBytes {
-                throw CustodyError.rejected("file is \(size) bytes; the limit is \(maxDocumentBytes) bytes", at: SourceLocation(path: path))
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path))
-            }
-            raw = [UInt8](data)
+            raw = try readFile(path)
         }
         if raw.starts(with: [0x1F, 0x8B]) {
             return try gunzip(raw, source: path)
         }
         return raw
+    }
+
+    /// Reads a whole file straight into the array (no `Data` and copy: a 50 MB SBOM was held
+    /// twice while it was converted).
+    private func readFile(_ path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
+        let size = Int(status.st_size)
+        if size > maxDocumentBytes {
+            throw CustodyError.rejected("file is \(size) bytes; the limit is \(maxDocumentBytes) bytes", at: SourceLocation(path: path))
+        }
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let got = readBytes(descriptor, buffer.baseAddress! + count, size - count)
+                if got < 0, errno == EINTR { continue }
+                if got <= 0 {
+                    failed = got < 0
+                    break
+                }
+                count += got
+            }
+        }
+        if failed { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
+        // A file that grew while being read (or a special file reporting size 0): read on.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { readBytes(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0, errno == EINTR { continue }
+            if got < 0 { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
+            if got == 0 { break }
+            bytes.append(contentsOf: chunk[..<got])
+            if bytes.count > maxDocumentBytes {
+                throw CustodyError.rejected("file exceeds \(maxDocumentBytes) bytes", at: SourceLocation(path: path))
+            }
+        }
+        return bytes
     }
 
     private func readStandardInput() throws -> [UInt8] {
@@ -139,4 +172,9 @@ public struct InputReader: Sendable {
     public static func fileName(of path: String) -> String {
         path == "-" ? "-" : (path as NSString).lastPathComponent
     }
+}
+
+/// `read(2)` (inside `InputReader`, `read` names the method).
+private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

@@ -19,6 +19,9 @@ enum Migrations {
         migrator.registerMigration("v2-query-views") { db in
             try db.execute(sql: v2QueryViews)
         }
+        migrator.registerMigration("v3-write-indexes") { db in
+            try db.execute(sql: GraphIndexes.v3WriteIndexes)
+        }
         return migrator
     }
 

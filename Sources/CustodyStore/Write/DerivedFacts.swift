@@ -40,18 +40,20 @@ public struct DerivedFacts: Sendable {
 
 extension CaseDatabase {
     /// Replaces everything `derivation` derived before with `facts`, in one transaction.
+    /// Its edges are found through `edges_by_qualifier` (qualifier `derived:<id>` or
+    /// `derived:<id>:…`, matched exactly), not by scanning every edge of the case.
     @discardableResult
     public func replaceDerivedFacts(derivation: String, with facts: DerivedFacts) throws -> WriteSummary {
         try writeDerived { db in
             let prefix = "derived:\(derivation)"
-            let pattern = prefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            try db.execute(sql: """
-                DELETE FROM edge_evidence_extra WHERE edge_id IN
-                    (SELECT id FROM edges WHERE qualifier = ? OR qualifier LIKE ? ESCAPE '\\')
-                """, arguments: [prefix, pattern + ":%"])
-            try db.execute(sql: "DELETE FROM edges WHERE qualifier = ? OR qualifier LIKE ? ESCAPE '\\'",
-                           arguments: [prefix, pattern + ":%"])
-            let writer = try GraphWriter(db: db)
+            let derived = """
+                qualifier <> '' AND qualifier >= ?1 AND qualifier < ?1 || ';' \
+                AND (qualifier = ?1 OR (qualifier >= ?1 || ':' AND qualifier < ?1 || ';'))
+                """
+            try db.execute(sql: "DELETE FROM edge_evidence_extra WHERE edge_id IN (SELECT id FROM edges WHERE \(derived))",
+                           arguments: [prefix])
+            try db.execute(sql: "DELETE FROM edges WHERE \(derived)", arguments: [prefix])
+            let writer = GraphWriter(db: db, tables: batchTables)
             return try writer.writeDerived(facts)
         }
     }

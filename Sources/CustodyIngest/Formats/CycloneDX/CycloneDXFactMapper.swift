@@ -21,8 +21,9 @@ struct CycloneDXFactMapper {
     private var builder: SBOMBuilder
     private let subject: LocalNodeID
     private let subjectRef: String?
+    private let subjectRefBytes: [UInt8]
     private let documentKey: String
-    private var refs: [String: LocalNodeID] = [:]
+    private var refs: BomRefIndex
     /// `bom-ref`s of skipped file components: dependencies on them are dropped silently.
     private var skippedRefs: Set<String> = []
     private var fileComponents = 0
@@ -62,7 +63,7 @@ struct CycloneDXFactMapper {
                               createdAt: createdAt, producer: tools.joined(separator: ", "),
                               name: metadataComponent?.name)
         builder.reserve(components: expectedComponents, dependencies: expectedDependencies)
-        refs.reserveCapacity(expectedComponents)
+        refs = BomRefIndex(capacity: expectedComponents)
         if let keyProblem { builder.warn(keyProblem, at: header.serialNumberLocation) }
         if let timeProblem { builder.warn(timeProblem, at: header.timestampLocation) }
 
@@ -71,6 +72,7 @@ struct CycloneDXFactMapper {
         subject = builder.addSubject(resolution.subject, at: metadataComponent?.location)
         let ref = metadataComponent?.bomRef
         subjectRef = ref?.isEmpty == false ? ref : nil
+        subjectRefBytes = Array((subjectRef ?? "").utf8)
     }
 
     /// Adds one inventory component (metadata.component's children included).
@@ -96,8 +98,7 @@ struct CycloneDXFactMapper {
         builder.addContains(subject, node, properties: CycloneDXProperties.edgeAttributes(component.properties),
                             at: component.location)
         guard let ref = component.bomRef, !ref.isEmpty else { return }
-        if let first = refs.updateValue(node, forKey: ref) {
-            refs[ref] = first
+        if refs.insert(ref, node) != nil {
             duplicateRefs += 1
             if duplicateRefs <= Self.warningCap {
                 builder.warn("bom-ref \(Self.quote(ref)) is used by more than one component; dependencies use the first",
@@ -120,15 +121,34 @@ struct CycloneDXFactMapper {
         builder.addDependsOn(dependent, dependency, at: entry)
     }
 
+    /// Resolution of a reference given as UTF-8 bytes (the JSON reader's, without a `String`):
+    /// decided here when it names a component or the subject (nearly always), else `.slow` and
+    /// the caller resolves the decoded text (skipped files, BOM-Links, unknown refs).
+    enum QuickResolution {
+        case resolved(LocalNodeID?)
+        case slow
+    }
+
+    func quickResolve(_ ref: UnsafeBufferPointer<UInt8>) -> QuickResolution {
+        if ref.isEmpty || ref.elementsEqual(subjectRefBytes) { return .resolved(nil) }
+        guard let node = refs.node(for: ref) else { return .slow }
+        return .resolved(node == subject ? nil : node)
+    }
+
+    /// `dependent dependsOn dependency` for a reference `quickResolve` resolved.
+    mutating func addDependency(_ dependent: LocalNodeID, resolved dependency: LocalNodeID, entry: String) {
+        builder.addDependsOn(dependent, dependency, at: entry)
+    }
+
     private mutating func resolve(_ ref: String, at location: () -> String) -> LocalNodeID? {
         if ref.isEmpty || ref == subjectRef { return nil }
-        if let node = refs[ref] { return node == subject ? nil : node }
+        if let node = refs.node(for: ref) { return node == subject ? nil : node }
         if skippedRefs.contains(ref) { return nil }
         if ref.hasPrefix("urn:cdx:"), let hash = ref.firstIndex(of: "#") {
             if ref[..<hash] == documentKey {
                 let fragment = String(ref[ref.index(after: hash)...])
                 if fragment.isEmpty || fragment == subjectRef || skippedRefs.contains(fragment) { return nil }
-                if let node = refs[fragment] { return node == subject ? nil : node }
+                if let node = refs.node(for: fragment) { return node == subject ? nil : node }
             } else {
                 unknown("BOM-Link \(Self.quote(ref)) points into another SBOM; the dependency is not recorded", at: location)
                 return nil

@@ -28,6 +28,8 @@ public struct CycloneDXJSONIngestor: Ingestor {
     }
 
     public func ingest(_ input: IngestInput) throws -> FactBatch {
+        var timer = PhaseTimer(label: "cyclonedx-json")
+        defer { timer.report() }
         let document: JSONDocument
         do {
             document = try JSONDocument(bytes: input.bytes)
@@ -35,8 +37,11 @@ public struct CycloneDXJSONIngestor: Ingestor {
             throw CustodyError.rejected("not a readable JSON document: \(error.message)",
                                         at: SourceLocation(path: input.source, line: error.line, column: error.column))
         }
+        timer.mark("parse")
         let reader = CycloneDXJSONReader(source: input.source, bytes: input.bytes)
-        return try reader.read(document.root)
+        let batch = try reader.read(document.root)
+        timer.mark("facts")
+        return batch
     }
 }
 
@@ -94,7 +99,7 @@ struct CycloneDXJSONReader {
         var mapper = CycloneDXFactMapper(
             header: header, format: "cyclonedx-json", documentBytes: bytes, metadataComponent: metadataComponent,
             expectedComponents: (components?.count ?? 0) + (metadataChildren?.count ?? 0),
-            expectedDependencies: (dependencies?.count ?? 0) * 3)
+            expectedDependencies: dependencies.map(Self.edgeCount) ?? 0)
 
         if let metadataChildren { try walk(metadataChildren, pointer: "/metadata/component/components", into: &mapper) }
         if let components { try walk(components, pointer: "/components", into: &mapper) }
@@ -109,7 +114,7 @@ struct CycloneDXJSONReader {
     private func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
         var index = 0
         for element in array.elements {
-            let elementPointer = "\(pointer)/\(index)"
+            let elementPointer = JSONPointerText.child(pointer, index)
             let read = try readComponent(element, pointer: elementPointer, allProperties: false)
             mapper.addComponent(read.component)
             if let children = read.children {
@@ -129,51 +134,46 @@ struct CycloneDXJSONReader {
         var seenProperties = false
         var seenHashes = false
         for (key, member) in value.rawMembers {
-            if key.keyEquals("purl" as StaticString) {
-                if component.purl == nil { component.purl = try string(member, pointer, "purl") }
-            } else if key.keyEquals("name" as StaticString) {
-                if component.name == nil { component.name = try string(member, pointer, "name") }
-            } else if key.keyEquals("version" as StaticString) {
-                if component.version == nil { component.version = try string(member, pointer, "version") }
-            } else if key.keyEquals("type" as StaticString) {
-                if component.type == nil { component.type = try string(member, pointer, "type") }
-            } else if key.keyEquals("bom-ref" as StaticString) {
-                if component.bomRef == nil { component.bomRef = try string(member, pointer, "bom-ref") }
-            } else if key.keyEquals("group" as StaticString) {
-                if component.group == nil { component.group = try string(member, pointer, "group") }
-            } else if key.keyEquals("cpe" as StaticString) {
-                if component.cpe == nil { component.cpe = try string(member, pointer, "cpe") }
-            } else if key.keyEquals("properties" as StaticString), !seenProperties {
+            switch ComponentField(key, in: bytes) {
+            case .purl: if component.purl == nil { component.purl = try string(member, pointer, "purl") }
+            case .name: if component.name == nil { component.name = try string(member, pointer, "name") }
+            case .version: if component.version == nil { component.version = try string(member, pointer, "version") }
+            case .type: if component.type == nil { component.type = try string(member, pointer, "type") }
+            case .bomRef: if component.bomRef == nil { component.bomRef = try string(member, pointer, "bom-ref") }
+            case .group: if component.group == nil { component.group = try string(member, pointer, "group") }
+            case .cpe: if component.cpe == nil { component.cpe = try string(member, pointer, "cpe") }
+            case .properties where !seenProperties:
                 seenProperties = true
-                component.properties = try properties(member, pointer + "/properties", all: allProperties)
-            } else if key.keyEquals("hashes" as StaticString), !seenHashes {
+                component.properties = try properties(member, "\(pointer)/properties", all: allProperties)
+            case .hashes where !seenHashes:
                 seenHashes = true
                 try expectArray(member, pointer + "/hashes")
                 if allProperties { component.hashes = try hashes(member, pointer + "/hashes") }
-            } else if key.keyEquals("components" as StaticString), children == nil {
+            case .components where children == nil:
                 try expectArray(member, pointer + "/components")
                 if !member.isNull { children = member }
+            default: break
             }
         }
         return (component, children)
     }
 
-    private func properties(_ value: JSONValue, _ pointer: String, all: Bool) throws -> [CycloneDXProperty] {
-        try expectArray(value, pointer)
+    private func properties(_ value: JSONValue, _ pointer: @autoclosure () -> String, all: Bool) throws -> [CycloneDXProperty] {
+        try expectArray(value, pointer())
         var result: [CycloneDXProperty] = []
         var index = 0
         for element in value.elements {
             guard element.isObject else {
-                throw reject("a property must be an object, found \(Self.describe(element.kind))", element, "\(pointer)/\(index)")
+                throw reject("a property must be an object, found \(Self.describe(element.kind))", element, "\(pointer())/\(index)")
             }
             if !all, let raw = element["name"], raw.kind == .string,
                CycloneDXProperties.isToolInternal(raw: bytes, at: raw.byteOffset + 1) {
                 index += 1
                 continue
             }
-            let name = try optionalString(element, "name", "\(pointer)/\(index)") ?? ""
+            let name = try optionalString(element, "name", "\(pointer())/\(index)") ?? ""
             if all || CycloneDXProperties.keepsOnEdge(name) {
-                let value = try optionalString(element, "value", "\(pointer)/\(index)") ?? ""
+                let value = try optionalString(element, "value", "\(pointer())/\(index)") ?? ""
                 result.append(CycloneDXProperty(name: name, value: value))
             }
             index += 1
@@ -202,7 +202,7 @@ struct CycloneDXJSONReader {
     private func readDependencies(_ array: JSONValue, into mapper: inout CycloneDXFactMapper) throws {
         var index = 0
         for entry in array.elements {
-            let pointer = "/dependencies/\(index)"
+            let pointer = JSONPointerText.child("/dependencies", index)
             index += 1
             guard entry.isObject else {
                 throw reject("a dependency entry must be an object, found \(Self.describe(entry.kind))", entry, pointer)
@@ -212,19 +212,46 @@ struct CycloneDXJSONReader {
             }
             guard let targets = entry["dependsOn"], !targets.isNull else { continue }
             try expectArray(targets, pointer + "/dependsOn")
-            let dependent = mapper.resolveDependent(ref, at: pointer + "/ref")
+            let dependent: LocalNodeID?
+            switch quickResolve(refValue, mapper) {
+            case let .resolved(node): dependent = node
+            case .slow: dependent = mapper.resolveDependent(ref, at: pointer + "/ref")
+            }
             var itemIndex = 0
             for item in targets.elements {
                 guard item.kind == .string else {
                     throw reject("dependsOn entries must be bom-ref strings, found \(Self.describe(item.kind))",
                                  item, "\(pointer)/dependsOn/\(itemIndex)")
                 }
-                if let dependent, let target = item.string {
-                    mapper.addDependency(dependent, on: target, entry: pointer, at: "\(pointer)/dependsOn/\(itemIndex)")
+                if let dependent {
+                    // Nearly every reference names a component: resolved from the bytes.
+                    switch quickResolve(item, mapper) {
+                    case let .resolved(target?): mapper.addDependency(dependent, resolved: target, entry: pointer)
+                    case .resolved(nil): break
+                    case .slow:
+                        if let target = item.string {
+                            mapper.addDependency(dependent, on: target, entry: pointer, at: "\(pointer)/dependsOn/\(itemIndex)")
+                        }
+                    }
                 }
                 itemIndex += 1
             }
         }
+    }
+
+    /// `mapper.quickResolve` on a reference's bytes in the document (no `String`).
+    private func quickResolve(_ reference: JSONValue, _ mapper: CycloneDXFactMapper) -> CycloneDXFactMapper.QuickResolution {
+        guard let range = reference.unescapedStringRange else { return .slow }
+        return bytes.withUnsafeBufferPointer { mapper.quickResolve(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// How many `dependsOn` references the section holds, to size the batch once.
+    private static func edgeCount(_ dependencies: JSONValue) -> Int {
+        var count = 0
+        for entry in dependencies.elements where entry.isObject {
+            if let targets = entry["dependsOn"], targets.isArray { count += targets.count }
+        }
+        return count
     }
 
     // MARK: - Tools
@@ -251,15 +278,16 @@ struct CycloneDXJSONReader {
 
     // MARK: - Typed access
 
-    private func string(_ value: JSONValue, _ pointer: String, _ field: String) throws -> String? {
+    // Pointers are built only for a rejection: most fields of most documents are fine.
+    private func string(_ value: JSONValue, _ pointer: @autoclosure () -> String, _ field: String) throws -> String? {
         if let text = value.string { return text }
         if value.isNull { return nil }
-        throw reject("\(field) must be a string, found \(Self.describe(value.kind))", value, pointer + "/" + field)
+        throw reject("\(field) must be a string, found \(Self.describe(value.kind))", value, pointer() + "/" + field)
     }
 
-    private func optionalString(_ object: JSONValue, _ key: String, _ pointer: String) throws -> String? {
+    private func optionalString(_ object: JSONValue, _ key: String, _ pointer: @autoclosure () -> String) throws -> String? {
         guard let value = object[key] else { return nil }
-        return try string(value, pointer, key)
+        return try string(value, pointer(), key)
     }
 
     private func optionalContainer(_ object: JSONValue, _ key: String, _ pointer: String, object wantObject: Bool) throws
@@ -272,9 +300,9 @@ struct CycloneDXJSONReader {
         return value
     }
 
-    private func expectArray(_ value: JSONValue, _ pointer: String) throws {
+    private func expectArray(_ value: JSONValue, _ pointer: @autoclosure () -> String) throws {
         guard value.isArray || value.isNull else {
-            throw reject("expected an array, found \(Self.describe(value.kind))", value, pointer)
+            throw reject("expected an array, found \(Self.describe(value.kind))", value, pointer())
         }
     }
 
@@ -298,5 +326,69 @@ struct CycloneDXJSONReader {
     static func excerpt(_ value: JSONValue) -> String {
         if let text = value.string { return CycloneDXFactMapper.quote(text) }
         return describe(value.kind)
+    }
+}
+
+/// The component members the reader uses, recognized from the key's bytes by length first
+/// (a component has ~8 members; comparing each against ten names was a tenth of the walk).
+enum ComponentField {
+    case purl, name, version, type, bomRef, group, cpe, properties, hashes, components, other
+
+    /// `bytes`: the document's bytes, which the key's range points into.
+    init(_ key: JSONValue, in bytes: [UInt8]) {
+        if let range = key.unescapedStringRange {
+            self = bytes.withUnsafeBufferPointer { Self(utf8: UnsafeBufferPointer(rebasing: $0[range])) }
+        } else if var text = key.string {
+            self = text.withUTF8 { Self(utf8: $0) }
+        } else {
+            self = .other
+        }
+    }
+
+    private init(utf8 key: UnsafeBufferPointer<UInt8>) {
+        func equals(_ literal: StaticString) -> Bool {
+            literal.utf8CodeUnitCount == key.count
+                && key.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+        switch key.count {
+        case 3: self = equals("cpe") ? .cpe : .other
+        case 4: self = equals("purl") ? .purl : equals("name") ? .name : equals("type") ? .type : .other
+        case 5: self = equals("group") ? .group : .other
+        case 6: self = equals("hashes") ? .hashes : .other
+        case 7: self = equals("version") ? .version : equals("bom-ref") ? .bomRef : .other
+        case 10: self = equals("properties") ? .properties : equals("components") ? .components : .other
+        default: self = .other
+        }
+    }
+}
+
+/// JSON pointers of array elements (`/components/12`), written without string interpolation:
+/// one per component and per dependency entry.
+enum JSONPointerText {
+    static func child(_ parent: String, _ index: Int) -> String {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digits) { buffer in
+            var value = index.magnitude
+            var count = 0
+            repeat {
+                buffer[buffer.count - 1 - count] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            var parent = parent
+            return parent.withUTF8 { prefix in
+                String(unsafeUninitializedCapacity: prefix.count + 2 + count) { out in
+                    var at = 0
+                    for byte in prefix { out[at] = byte; at += 1 }
+                    out[at] = UInt8(ascii: "/")
+                    at += 1
+                    if index < 0 { out[at] = UInt8(ascii: "-"); at += 1 }
+                    for offset in (buffer.count - count)..<buffer.count { out[at] = buffer[offset]; at += 1 }
+                    return at
+                }
+            }
+        }
     }
 }

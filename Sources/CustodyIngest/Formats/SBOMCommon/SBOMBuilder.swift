@@ -34,6 +34,7 @@ public struct SBOMBuilder {
     /// Components without a purl are listed one by one up to this many, then counted.
     static let listedMissingPurls = 50
     private var missingPurls = 0
+    private var sharedAttributes: [AttributeSet: [String: String]] = [:]
 
     public init(documentKey: String, format: String, specVersion: String?, createdAt: Timestamp?,
                 producer: String?, name: String?) {
@@ -77,7 +78,8 @@ public struct SBOMBuilder {
             let repository = batch.node(.imageRepository, reference.repository, at: location)
             batch.edge(.storedIn, from: node, to: repository, firstSeen: time, lastSeen: time, at: location)
         case let .package(purl):
-            node = batch.node(.package, purl.identityKey, attributes: packageAttributes(purl, componentType: nil), at: location)
+            node = batch.node(.package, purl.identityKey, attributes: packageAttributes(purl, componentType: nil), at: location,
+                              package: PackageColumns(purl))
         case .unnamed:
             node = sbom
         }
@@ -99,7 +101,7 @@ public struct SBOMBuilder {
         if let purl {
             var attributes = packageAttributes(purl, componentType: componentType)
             if let cpe { attributes["cpe"] = cpe }
-            return batch.node(.package, purl.identityKey, attributes: attributes, at: location)
+            return batch.node(.package, purl.identityKey, attributes: attributes, at: location, package: PackageColumns(purl))
         }
         let synthesized = PackageURL(type: "generic", namespace: group?.isEmpty == false ? group : nil,
                                      name: (name?.isEmpty == false ? name : nil) ?? "unnamed", version: version)
@@ -111,16 +113,26 @@ public struct SBOMBuilder {
             batch.warn("component \(name ?? "(no name)")\(version.map { "@\($0)" } ?? "") has no purl; recorded as \(synthesized.identityKey)",
                        at: location)
         }
-        return batch.node(.package, synthesized.identityKey, attributes: attributes, at: location)
+        return batch.node(.package, synthesized.identityKey, attributes: attributes, at: location,
+                          package: PackageColumns(synthesized))
     }
 
-    private func packageAttributes(_ purl: PackageURL, componentType: String?) -> [String: String] {
+    /// Packages share a few attribute sets (`componentType` `library`, the same distro
+    /// qualifiers): one dictionary per distinct set, not one allocation per component.
+    private mutating func packageAttributes(_ purl: PackageURL, componentType: String?) -> [String: String] {
+        let qualifiers = purl.qualifiers.isEmpty ? nil : purl.qualifiers.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        let key = AttributeSet(qualifiers: qualifiers, componentType: componentType)
+        if let shared = sharedAttributes[key] { return shared }
         var attributes: [String: String] = [:]
-        if !purl.qualifiers.isEmpty {
-            attributes["qualifiers"] = purl.qualifiers.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        }
+        if let qualifiers { attributes["qualifiers"] = qualifiers }
         if let componentType { attributes["componentType"] = componentType }
+        if sharedAttributes.count < 4096 { sharedAttributes[key] = attributes }
         return attributes
+    }
+
+    private struct AttributeSet: Hashable {
+        var qualifiers: String?
+        var componentType: String?
     }
 
     /// `subject contains package`, with per-document properties (e.g. `acme:runtime`) on the edge.

@@ -1,0 +1,80 @@
+import CustodyCore
+import CustodyStore
+import Dispatch
+import Foundation
+
+/// A document between its two stages: `prepare` (read, hash, detect, parse, compress) either
+/// finished it (already stored, rejected) or made it ready for `commit` (the write).
+enum Prepared: Sendable {
+    case done(IngestReport.Entry)
+    case ready(Ready)
+}
+
+/// A parsed document waiting for its write.
+struct Ready: Sendable {
+    let source: String
+    let sha256: String
+    let format: String
+    let document: DocumentInput
+    let batch: FactBatch
+}
+
+/// Prepares documents `0..<count` in order on its own thread, one ahead of the caller, who
+/// takes them in order with `next()`. One document waits at most: memory stays bounded by
+/// three documents (being written, waiting, being prepared) whatever the directory holds.
+final class Prefetch: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slot: Prepared?
+
+    init(count: Int, lookup: CaseDatabase, prepare: @escaping @Sendable (Int, CaseDatabase) -> Prepared) {
+        let thread = Thread { [self] in
+            for index in 0..<count {
+                let prepared = prepare(index, lookup)
+                condition.lock()
+                while slot != nil { condition.wait() }
+                slot = prepared
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The next document, in order; blocks until it is prepared. Called once per document.
+    func next() -> Prepared {
+        condition.lock()
+        defer { condition.unlock() }
+        while slot == nil { condition.wait() }
+        let prepared = slot!
+        slot = nil
+        condition.broadcast()
+        return prepared
+    }
+}
+
+/// Runs a closure on a global queue and waits for its value later: enough structure for one
+/// piece of work overlapped with the caller's, without making the pipeline async.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var value: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        group.enter()
+        DispatchQueue.global().async {
+            self.value = work()
+            self.group.leave()
+        }
+    }
+
+    func wait() -> Value {
+        group.wait()
+        return value!
+    }
+}
+
+/// Drops the caller's last reference to `value` on another thread (deallocating a batch).
+func releaseInBackground<T: Sendable>(_ value: consuming T) {
+    let box = value
+    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
+}
