@@ -59,7 +59,7 @@ let package = Package(
 
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore"], swiftSettings: strict),
         .testTarget(name: "CustodyJSONTests", dependencies: ["CustodyJSON"], swiftSettings: strict),
-        .testTarget(name: "CustodyStoreTests", dependencies: ["CustodyStore", "CustodyCore"], swiftSettings: strict),
+        .testTarget(name: "CustodyStoreTests", dependencies: ["CustodyStore", "CustodyCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyCore", "CustodyJSON"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "custody"], swiftSettings: strict),

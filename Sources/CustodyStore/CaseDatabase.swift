@@ -31,11 +31,14 @@ public final class CaseDatabase: Sendable {
         config.readonly = readOnly
         config.busyMode = .timeout(10)
         config.label = "custody"
-        if !readOnly { config.journalMode = .wal }
+        // WAL is set by hand rather than with `config.journalMode = .wal`: GRDB then writes a
+        // dummy transaction on every open whose WAL file is empty (always, after a clean
+        // close), which costs a no-op re-ingest four syncs.
         config.prepareDatabase { db in
             // Durable enough for evidence (WAL survives a process crash); fsync per commit is
             // what makes a 1,000-document ingest slow, and a power cut only loses the tail.
             if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // Savepoint journals (one per document of a group) stay in memory, not a temp file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
@@ -67,10 +70,15 @@ public final class CaseDatabase: Sendable {
                                    cause: "upgrade custody to read it; this build knows schema up to \(Migrations.knownIdentifiers.last ?? "?")")
             }
             if !readOnly {
-                try migrator.migrate(queue)
-            } else {
+                // Checked with a read first, so that opening a current database writes nothing.
                 let complete = try queue.read { db in try migrator.hasCompletedMigrations(db) }
-                if !complete {
+                if !complete { try migrator.migrate(queue) }
+            } else {
+                // Reading needs every migration that readers depend on; the write-path
+                // indexes come with the next ingest.
+                let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
+                let needed = Set(Migrations.knownIdentifiers).subtracting(Migrations.notNeededForReading)
+                if !needed.isSubset(of: applied) {
                     throw CustodyError(.database, "\(path) is not a custody case database, or an older one",
                                        cause: "run any custody ingest on it to upgrade it")
                 }

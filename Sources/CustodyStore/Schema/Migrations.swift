@@ -25,6 +25,10 @@ enum Migrations {
         return migrator
     }
 
+    /// Migrations that only speed up writes: a read-only open of a database that lacks them
+    /// (written by an older custody) still works; the next ingest adds them.
+    static let notNeededForReading: Set<String> = ["v3-write-indexes"]
+
     /// Names of every migration this build knows, in order.
     static var knownIdentifiers: [String] { migrator.migrations }
 

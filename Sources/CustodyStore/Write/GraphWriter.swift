@@ -71,6 +71,7 @@ struct GraphWriter {
             isNew.append(added)
             if added { summary.nodesAdded += 1 }
         }
+        var documentIDs = try DocumentIDs(db: db)
         for (index, edge) in facts.batch.edges.enumerated() {
             let from = Int(edge.from), to = Int(edge.to)
             let (id, added) = try merger.upsert(edge, src: nodeIDs[from], dst: nodeIDs[to],
@@ -78,7 +79,7 @@ struct GraphWriter {
             if added { summary.edgesAdded += 1 }
             let shas = index < facts.edgeEvidence.count ? facts.edgeEvidence[index] : []
             for sha in shas {
-                guard let documentID = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE sha256 = ?", arguments: [sha]) else { continue }
+                guard let documentID = try documentIDs.id(of: sha) else { continue }
                 try merger.addEvidence(edge: id, documentID: documentID, location: "derived")
             }
         }
@@ -102,6 +103,27 @@ struct GraphWriter {
         guard let id = try statement.stepBinding(10, blob: document.stored.bytes, db) else {
             throw CustodyError(.internalError, "document row was not created")
         }
+        return id
+    }
+}
+
+/// Document ids by sha256, looked up once each: derived edges cite the same few documents
+/// thousands of times (every snapshot behind a workload interval).
+private struct DocumentIDs {
+    let db: Database
+    private let lookup: BulkStatement
+    private var known: [String: Int64?] = [:]
+
+    init(db: Database) throws {
+        self.db = db
+        lookup = try BulkStatement(db, "SELECT id FROM documents WHERE sha256 = ?1")
+    }
+
+    mutating func id(of sha: String) throws -> Int64? {
+        if let id = known[sha] { return id }
+        lookup.bind(1, sha)
+        let id = try lookup.firstRow(db) { $0.int64(0) }
+        known[sha] = id
         return id
     }
 }
