@@ -8,7 +8,7 @@ extension CustodyCollector {
 
         result.artifacts = try rows.artifacts(starts.mapValues(\.certainty))
         for (id, path) in family where starts[id] == nil {
-            guard let last = path.edges.last else { continue }
+            guard let last = path.lastEdge else { continue }
             result.related.append(.init(digest: key(id), relation: last.source == id ? "index" : "manifest", of: key(traced(id))))
         }
         for edge in baseImages {
@@ -71,7 +71,7 @@ extension CustodyCollector {
 
         let chains = try starts.keys.sorted().map { try chain(for: $0) }
         let rendered = try rows.render(chains)
-        result.chains = rendered.paths
+        result.chains = Array(rendered.paths)
         if let primary, let index = starts.keys.sorted().firstIndex(of: primary) { result.chain = rendered.paths[index] }
 
         result.gaps = gaps()

@@ -60,7 +60,7 @@ struct CustodyCollector {
     /// Orders start paths: running first, then by the later interval end, then start.
     static func isLater(_ a: GraphPath, than b: GraphPath) -> Bool {
         func rank(_ path: GraphPath) -> (Int, Int64, Int64, Int64) {
-            guard let edge = path.edges.last else { return (0, 0, 0, -path.endID) }
+            guard let edge = path.lastEdge else { return (0, 0, 0, -path.endID) }
             let running = edge.attributes["running"] == "true" ? 1 : 0
             let end = (edge.lastSeen ?? edge.firstSeen)?.nanosecondsSinceEpoch ?? Int64.min
             return (running, edge.lastSeen == nil ? Int64.max : end, edge.firstSeen?.nanosecondsSinceEpoch ?? Int64.min, -path.endID)
