@@ -62,7 +62,7 @@ def pick_packages(db):
     return total, picks, digest, workload
 
 
-def time_custody(binary, args, runs):
+def time_custody(binary, args, runs, raw=False):
     walls, cpus, queries, renders, size = [], [], [], [], 0
     for i in range(runs + 1):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -83,6 +83,8 @@ def time_custody(binary, args, runs):
                 fields = dict(part.split("=") for part in line.split()[1:])
                 queries.append(float(fields["query_ms"]))
                 renders.append(float(fields["render_ms"]))
+    if raw:
+        return {"walls": walls, "cpus": cpus, "queries": queries, "renders": renders, "output_bytes": size}
     return {"median_ms": statistics.median(walls), "p99_ms": pct(walls, 99), "min_ms": min(walls),
             "cpu_median_ms": statistics.median(cpus), "cpu_p99_ms": pct(cpus, 99),
             "query_median_ms": statistics.median(queries), "render_median_ms": statistics.median(renders),
@@ -162,7 +164,7 @@ def duckdb_connection(db):
     return con
 
 
-def time_duckdb(con, sql, params, runs):
+def time_duckdb(con, sql, params, runs, raw=False):
     rows = con.execute(sql, params).fetchall()  # warm-up
     times, cpus = [], []
     for _ in range(runs):
@@ -171,23 +173,87 @@ def time_duckdb(con, sql, params, runs):
         rows = con.execute(sql, params).fetchall()
         times.append((time.perf_counter() - start) * 1000)
         cpus.append((time.process_time() - cpu_start) * 1000)
+    if raw:
+        return {"times": times, "cpus": cpus}
     return {"median_ms": statistics.median(times), "p99_ms": pct(times, 99), "min_ms": min(times),
             "cpu_median_ms": statistics.median(cpus), "cpu_p99_ms": pct(cpus, 99), "rows": len(rows)}
+
+
+def sample_packages(db, count, seed):
+    """`count` distinct package versions drawn with a fixed seed from the SBOM popularity
+    distribution: each draw picks one `contains` edge (one package entry of one SBOM) at random,
+    so a package is drawn in proportion to the number of images that contain it."""
+    import random
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    counts = con.execute("""
+        SELECT n.key, c.n FROM (SELECT dst, count(*) AS n FROM edges WHERE kind = 'contains' GROUP BY dst) c
+        JOIN nodes n ON n.id = c.dst ORDER BY n.key""").fetchall()
+    con.close()
+    rnd = random.Random(seed)
+    keys = [k for k, _ in counts]
+    weights = [n for _, n in counts]
+    images = dict(counts)
+    chosen = []
+    while len(chosen) < min(count, len(keys)):
+        key = rnd.choices(keys, weights=weights, k=1)[0]
+        if key not in chosen:
+            chosen.append(key)
+    return [(key, images[key]) for key in chosen]
+
+
+def summary(values):
+    return {"median_ms": statistics.median(values), "p99_ms": pct(values, 99), "max_ms": max(values)}
+
+
+def sample_run(args, con, packages, fmt):
+    """Every sampled package `--sample-runs` times (after one warm-up each), custody and
+    DuckDB interleaved package by package so that both see the same load."""
+    walls, cpus, queries, renders, sizes = [], [], [], [], []
+    d_walls, d_cpus = [], []
+    for purl, _ in packages:
+        c = time_custody(args.custody, ["blast-radius", "--package", purl, "--format", fmt, "--db", args.db],
+                         args.sample_runs, raw=True)
+        walls += c["walls"]; cpus += c["cpus"]; queries += c["queries"]; renders += c["renders"]
+        sizes.append(c["output_bytes"])
+        d = time_duckdb(con, DUCK_BLAST, {"purl": purl}, args.sample_runs, raw=True)
+        d_walls += d["times"]; d_cpus += d["cpus"]
+    custody = {"median_ms": statistics.median(walls), "p99_ms": pct(walls, 99), "max_ms": max(walls),
+               "cpu_median_ms": statistics.median(cpus), "cpu_p99_ms": pct(cpus, 99),
+               "query_median_ms": statistics.median(queries), "render_median_ms": statistics.median(renders),
+               "output_bytes_median": statistics.median(sizes), "samples": len(walls)}
+    duck = {"median_ms": statistics.median(d_walls), "p99_ms": pct(d_walls, 99), "max_ms": max(d_walls),
+            "cpu_median_ms": statistics.median(d_cpus), "cpu_p99_ms": pct(d_cpus, 99), "samples": len(d_walls)}
+    return custody, duck
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--custody", required=True)
     parser.add_argument("--db", required=True)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of each stress case and trace")
+    parser.add_argument("--sample", type=int, default=60, help="packages in the popularity sample")
+    parser.add_argument("--sample-runs", type=int, default=3, help="timed runs of each sampled package")
+    parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--out")
     args = parser.parse_args()
 
     images, picks, digest, workload = pick_packages(args.db)
+    packages = sample_packages(args.db, args.sample, args.seed)
     con = duckdb_connection(args.db)
-    results = {"images": images, "runs": args.runs, "questions": []}
+    spread = sorted(n for _, n in packages)
+    results = {"images": images, "runs": args.runs, "sample": {
+        "packages": [{"purl": k, "images": n} for k, n in packages], "seed": args.seed,
+        "runs_per_package": args.sample_runs,
+        "images_min": spread[0], "images_median": statistics.median(spread), "images_max": spread[-1]},
+        "questions": []}
     base = ["--db", args.db]
     rows = []
+    label = "sample of %d packages (%d-%d images, median %d), %d runs each" % (
+        len(packages), spread[0], spread[-1], statistics.median(spread), args.sample_runs)
+    for fmt in ("json", "table"):
+        c, d = sample_run(args, con, packages, fmt)
+        rows.append(("blast-radius %s --format %s" % (label, fmt), c, d))
     for label, (purl, n) in picks.items():
         for fmt in ("json", "table"):
             c = time_custody(args.custody, ["blast-radius", "--package", purl, "--format", fmt] + base, args.runs)
@@ -198,14 +264,18 @@ def main():
     c = time_custody(args.custody, ["trace", "--workload", workload, "--format", "json"] + base, args.runs)
     rows.append(("trace --workload %s" % workload, c, time_duckdb(con, DUCK_TRACE_WORKLOAD, {"workload": workload}, args.runs)))
 
+    results["load_average_end"] = os.getloadavg()
     print("load average at the end: %.2f %.2f %.2f on %d CPUs" % (os.getloadavg() + (os.cpu_count(),)))
-    header = ("question", "median", "p99", "cpu med", "query", "render", "duck med", "duck p99", "duck cpu")
-    print("%-86s" % header[0] + "".join("%11s" % h for h in header[1:]))
+    header = ("median", "p99", "cpu med", "cpu p99", "query", "render", "duck med", "duck p99", "duck cpu", "ratio")
     for name, c, d in rows:
-        print("%-86s" % name + "".join("%9.1fms" % v for v in (
-            c["median_ms"], c["p99_ms"], c["cpu_median_ms"], c["query_median_ms"], c["render_median_ms"],
-            d["median_ms"], d["p99_ms"], d["cpu_median_ms"])))
-        results["questions"].append({"question": name, "custody": c, "duckdb": d})
+        print(name)
+        print("    " + "".join("%11s" % h for h in header))
+        print("    " + "".join("%9.1fms" % v for v in (
+            c["median_ms"], c["p99_ms"], c["cpu_median_ms"], c["cpu_p99_ms"], c["query_median_ms"], c["render_median_ms"],
+            d["median_ms"], d["p99_ms"], d["cpu_median_ms"])) + "%10.2fx" % (c["median_ms"] / d["median_ms"]))
+        results["questions"].append({"question": name, "custody": c, "duckdb": d,
+                                     "ratio_median": c["median_ms"] / d["median_ms"],
+                                     "ratio_cpu_median": c["cpu_median_ms"] / d["cpu_median_ms"]})
     if args.out:
         with open(args.out, "w") as f:
             json.dump(results, f, indent=2)

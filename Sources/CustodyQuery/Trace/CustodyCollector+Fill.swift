@@ -62,8 +62,8 @@ extension CustodyCollector {
             evidenceEdges.append(edge.id)
         }
 
-        let targetWorkloads = Set(starts.values.compactMap { $0.steps.count > 1 && $0.steps[0].node.kind == .workload ? $0.steps[0].nodeID : nil })
-        for edge in incoming where edge.kind == .ran && starts[edge.target] != nil && window.admits(edge) {
+        let targetWorkloads = self.targetWorkloads
+        for edge in ranEdges where starts[edge.target] != nil && window.admits(edge) {
             if !targetWorkloads.isEmpty, !targetWorkloads.contains(edge.source) { continue }
             if let row = rows.workload(edge, certainty: starts[edge.target]?.certainty ?? .recorded) { result.workloads.append(row) }
         }
