@@ -8,8 +8,11 @@
 # blast-radius and trace against DuckDB over the same facts (benchmarks/query/bench.py).
 #
 # Environment:
-#   BENCH_RUNS=N         timed runs per question (default 30)
+#   BENCH_RUNS=N         timed runs per stress case and trace (default 30)
+#   BENCH_SAMPLE=N       packages in the popularity sample (default 60)
+#   BENCH_SAMPLE_RUNS=N  timed runs per sampled package (default 3)
 #   CUSTODY_BIN=PATH     use this custody binary instead of building one
+#   BENCH_BASELINE=PATH  also time this (earlier) custody binary, for before/after figures
 #   BENCH_REGENERATE=1   regenerate the graph
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,4 +46,6 @@ JSON
   "$VENV/bin/python" "$HERE/generate_graph.py" --db "$DB" >&2
 fi
 
-"$VENV/bin/python" "$HERE/bench.py" --custody "$CUSTODY_BIN" --db "$DB" --runs "${BENCH_RUNS:-30}" --out "$OUT/results.json"
+"$VENV/bin/python" "$HERE/bench.py" --custody "$CUSTODY_BIN" --db "$DB" --runs "${BENCH_RUNS:-30}" \
+  --sample "${BENCH_SAMPLE:-60}" --sample-runs "${BENCH_SAMPLE_RUNS:-3}" \
+  ${BENCH_BASELINE:+--baseline "$BENCH_BASELINE"} --out "$OUT/results.json"

@@ -47,7 +47,7 @@ struct BlastRadiusCommand: ParsableCommand {
             try BlastRadiusEngine(reader: reader, window: window, includePaths: output.format == .json).run(subject)
         }
         let queried = clock.now
-        Console.out(BlastRadiusRendering.render(result, format: output.format))
+        Console.out(bytes: BlastRadiusRendering.renderUTF8(result, format: output.format))
         if timing { Console.error(Timing.line(query: queried - started, render: clock.now - queried)) }
         if result.isEmpty { throw ExitCode(CustodyExitCode.noMatch.rawValue) }
     }

@@ -12,6 +12,22 @@ enum Console {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Writes bytes to standard output with `write(2)` directly (no copy into `Data`),
+    /// retrying short and interrupted writes.
+    static func out(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
     /// Rewrites one status line on a terminal; silent otherwise (logs and pipes stay clean).
     static func progress(_ text: String) {
         guard stderrIsTerminal else { return }

@@ -66,6 +66,17 @@ struct JSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
+    /// Ends the document with a newline.
+    mutating func newlineAtEnd() {
+        bytes.append(0x0A)
+    }
+
+    /// Writes a value already rendered as JSON text (by a writer with no open container).
+    mutating func raw(_ value: [UInt8]) {
+        beginValue()
+        bytes.append(contentsOf: value)
+    }
+
     mutating func strings(_ values: [String]) {
         inline { writer in writer.array { for value in values { $0.string(value) } } }
     }

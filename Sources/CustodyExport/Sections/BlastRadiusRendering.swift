@@ -7,6 +7,12 @@ public enum BlastRadiusRendering {
     /// Terminal tables show at most this many rows per section.
     public static let terminalRowLimit = 50
 
+    /// The rendering as UTF-8, for standard output: a large JSON answer is tens of megabytes,
+    /// and going through `String` and `Data` copied it twice more.
+    public static func renderUTF8(_ result: BlastRadiusResult, format: OutputFormat) -> [UInt8] {
+        format == .json ? ResultJSON.blastRadiusUTF8(result) : Array(render(result, format: format).utf8)
+    }
+
     public static func render(_ result: BlastRadiusResult, format: OutputFormat) -> String {
         if format == .json { return ResultJSON.blastRadius(result) }
         let limit = format == .table ? terminalRowLimit : Int.max

@@ -8,7 +8,11 @@ enum ResultJSON {
     typealias R = BlastRadiusResult
 
     static func blastRadius(_ result: R) -> String {
-        var w = JSONWriter(capacity: 4096 + result.paths.count * 600)
+        String(decoding: blastRadiusUTF8(result), as: UTF8.self)
+    }
+
+    static func blastRadiusUTF8(_ result: R) -> [UInt8] {
+        var w = JSONWriter(capacity: 4096 + result.paths.count * 600 + result.workloads.count * 400)
         w.object { w in
             w.key("subject")
             w.object { w in
@@ -52,10 +56,11 @@ enum ResultJSON {
                     }
                 }
             }
-            w.key("paths"); w.array { w in for path in result.paths { self.path(&w, path) } }
+            w.key("paths"); paths(&w, result.paths)
             w.key("evidence"); evidence(&w, result.evidence)
         }
-        return w.text + "\n"
+        w.newlineAtEnd()
+        return w.bytes
     }
 
     static func window(_ w: inout JSONWriter, _ window: R.Window) {
@@ -109,22 +114,37 @@ enum ResultJSON {
         }
     }
 
-    static func path(_ w: inout JSONWriter, _ path: [R.PathElement]) {
+    /// Each distinct element's text is written once, then copied into every path using it.
+    static func paths(_ w: inout JSONWriter, _ paths: PathList) {
+        let texts = paths.elements.map { element in
+            var single = JSONWriter(capacity: 256)
+            self.element(&single, element)
+            return single.bytes
+        }
         w.array { w in
-            for element in path {
-                w.inline { w in
-                    w.object { w in
-                        if let edge = element.edge {
-                            w.key("edge"); w.string(edge)
-                            w.key("first_seen"); w.string(element.first_seen)
-                            w.key("last_seen"); w.string(element.last_seen)
-                            w.key("certainty"); w.string(element.certainty)
-                            w.key("evidence"); w.strings(element.evidence ?? [])
-                        } else {
-                            w.key("kind"); w.string(element.kind)
-                            w.key("key"); w.string(element.key)
-                        }
-                    }
+            for layout in paths.layout {
+                // Inline, as `element` writes them: `[{…}, {…}` on one line, `]` on the next.
+                w.array { w in for index in layout { w.inline { $0.raw(texts[Int(index)]) } } }
+            }
+        }
+    }
+
+    static func path(_ w: inout JSONWriter, _ path: [R.PathElement]) {
+        w.array { w in for element in path { self.element(&w, element) } }
+    }
+
+    static func element(_ w: inout JSONWriter, _ element: R.PathElement) {
+        w.inline { w in
+            w.object { w in
+                if let edge = element.edge {
+                    w.key("edge"); w.string(edge)
+                    w.key("first_seen"); w.string(element.first_seen)
+                    w.key("last_seen"); w.string(element.last_seen)
+                    w.key("certainty"); w.string(element.certainty)
+                    w.key("evidence"); w.strings(element.evidence ?? [])
+                } else {
+                    w.key("kind"); w.string(element.kind)
+                    w.key("key"); w.string(element.key)
                 }
             }
         }

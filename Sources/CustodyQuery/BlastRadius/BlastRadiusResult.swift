@@ -129,7 +129,7 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
     /// One element of a path: a node (`kind`, `key`) or an edge (`edge`, times, certainty,
     /// evidence). Edges are stored facts; `edge: "versionInRange"` / `"foundIn"` are steps the
     /// engine made (an advisory's range containing a version) and carry no evidence of their own.
-    public struct PathElement: Sendable, Codable, Equatable {
+    public struct PathElement: Sendable, Codable, Hashable {
         public var kind: String?
         public var key: String?
         public var edge: String?
@@ -169,7 +169,7 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
     public var workloads: [Workload] = []
     public var secrets: [Secret] = []
     public var not_affected: [NotAffected] = []
-    public var paths: [[PathElement]] = []
+    public var paths: PathList = []
     public var evidence: [Evidence] = []
 
     public init(subject: Subject, window: Window) {

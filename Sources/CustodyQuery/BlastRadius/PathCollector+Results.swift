@@ -8,7 +8,7 @@ extension PathCollector {
         let lap = Lap()
 
         // Unwindowed, every `ran` edge into the artifacts was read by `followWorkloads`.
-        let knownRan = walk.window.isUnbounded ? workloads.values.compactMap { $0.edges.last }.filter { artifacts[$0.target] != nil } : nil
+        let knownRan = walk.window.isUnbounded ? workloads.values.compactMap { $0.lastEdge }.filter { artifacts[$0.target] != nil } : nil
         result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty), knownRan: knownRan)
         paths += artifacts.values
         lap.mark("f.artifacts")
@@ -34,7 +34,7 @@ extension PathCollector {
         lap.mark("f.runs")
         var holders = Set(runs.keys)
         for path in workloads.values {
-            guard let ran = path.edges.last, let row = rows.workload(ran, certainty: path.certainty) else { continue }
+            guard let ran = path.lastEdge, let row = rows.workload(ran, certainty: path.certainty) else { continue }
             result.workloads.append(row)
             holders.insert(ran.source)
             paths.append(path)
@@ -44,7 +44,7 @@ extension PathCollector {
         lap.mark("f.secrets")
 
         for (id, path) in notAffected {
-            guard let edge = path.edges.last, let digest = walk.graph.nodes[id] else { continue }
+            guard let edge = path.lastEdge, let digest = walk.graph.nodes[id] else { continue }
             let attributes = edge.attributes
             result.not_affected.append(.init(digest: digest.ref.key, vulnerability: walk.graph.nodes[edge.target]?.ref.key ?? "",
                                              status: attributes["status"], justification: attributes["justification"]))

@@ -37,7 +37,7 @@ struct PathCollector {
     }
 
     mutating func record(workload path: GraphPath) {
-        guard let edge = path.edges.last, edge.kind == .ran else { return }
+        guard let edge = path.lastEdge, edge.kind == .ran else { return }
         if let existing = workloads[edge.id], !path.isBetter(than: existing) { return }
         workloads[edge.id] = path
     }

@@ -51,7 +51,7 @@ struct SubjectResolver {
         let advisories = Array(aliases.values)
 
         for path in try walk.hop(advisories, .outgoing, [.affects]) {
-            guard let edge = path.edges.last, let node = graph.nodes[path.endID] else { continue }
+            guard let edge = path.lastEdge, let node = graph.nodes[path.endID] else { continue }
             let purl = try? PackageURL(parsing: node.ref.key)
             if purl?.version != nil || purl == nil {
                 seeds.packages.append(path)
@@ -66,7 +66,7 @@ struct SubjectResolver {
         }
         for path in try walk.hop(advisories, .incoming, [.affectedBy]) {
             seeds.packages.append(path)
-            guard let edge = path.edges.last else { continue }
+            guard let edge = path.lastEdge else { continue }
             let scope = edge.attributes["artifact"] ?? (edge.qualifier.hasPrefix("sha256:") ? edge.qualifier : nil)
             if let scope, let artifact = try graph.nodes(kind: .artifact, keys: [scope.lowercased()]).first {
                 seeds.artifacts.append(path.appending(artifact, link: "foundIn"))

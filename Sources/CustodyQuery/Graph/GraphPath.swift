@@ -16,6 +16,9 @@ struct GraphPath: Sendable {
     }
 
     private(set) var steps: [Step]
+    /// The weakest certainty of the path's edges, kept as steps are added (read for every
+    /// result row and every comparison of paths).
+    private(set) var certainty: Certainty = .recorded
 
     init(start: Node) {
         steps = [Step(node: start.ref, nodeID: start.id, edge: nil, link: nil)]
@@ -23,7 +26,9 @@ struct GraphPath: Sendable {
 
     func appending(_ node: Node, via edge: Edge) -> GraphPath {
         var copy = self
+        copy.steps.reserveCapacity(steps.count + 2)
         copy.steps.append(Step(node: node.ref, nodeID: node.id, edge: edge, link: nil))
+        copy.certainty = min(certainty, edge.certainty)
         return copy
     }
 
@@ -39,11 +44,13 @@ struct GraphPath: Sendable {
     /// The node before the end (the digest of a workload's `ran` step).
     var previous: NodeRef? { steps.count >= 2 ? steps[steps.count - 2].node : nil }
 
-    var certainty: Certainty {
-        steps.compactMap(\.edge?.certainty).min() ?? .recorded
-    }
-
     var edges: [Edge] { steps.compactMap(\.edge) }
+
+    /// The last stored edge followed (`edges.last` without building the array).
+    var lastEdge: Edge? {
+        for step in steps.reversed() { if let edge = step.edge { return edge } }
+        return nil
+    }
 
     func contains(_ id: Int64) -> Bool { steps.contains { $0.nodeID == id } }
 
@@ -51,7 +58,7 @@ struct GraphPath: Sendable {
     func isBetter(than other: GraphPath) -> Bool {
         if certainty != other.certainty { return certainty > other.certainty }
         if steps.count != other.steps.count { return steps.count < other.steps.count }
-        return edges.map(\.id).lexicographicallyPrecedes(other.edges.map(\.id))
+        return steps.lazy.compactMap { $0.edge?.id }.lexicographicallyPrecedes(other.steps.lazy.compactMap { $0.edge?.id })
     }
 }
 
@@ -94,50 +101,64 @@ enum Attributes {
         }
     }
 
-    /// `{"k":"v",…}` with string values only; nil for anything else.
+    /// `{"k":"v",…}` with string values only; nil for anything else. Scans the UTF-8 in place
+    /// (slicing an array byte by byte cost more than the rows it decodes).
     static func flat(_ json: String) -> [String: String]? {
-        var bytes = Array(json.utf8)[...]
-        func skipSpace() { while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes = bytes.dropFirst() } }
-        func expect(_ byte: UInt8) -> Bool {
-            skipSpace()
-            guard bytes.first == byte else { return false }
-            bytes = bytes.dropFirst()
-            return true
-        }
-        func string() -> String? {
-            guard expect(0x22) else { return nil }
-            var out: [UInt8] = []
-            while let b = bytes.first {
-                bytes = bytes.dropFirst()
-                switch b {
-                case 0x22: return String(decoding: out, as: UTF8.self)
-                case 0x5C:
-                    guard let escaped = bytes.first else { return nil }
-                    bytes = bytes.dropFirst()
-                    switch escaped {
-                    case 0x22, 0x5C, 0x2F: out.append(escaped)
-                    case 0x6E: out.append(0x0A)
-                    case 0x72: out.append(0x0D)
-                    case 0x74: out.append(0x09)
-                    case 0x62: out.append(0x08)
-                    case 0x66: out.append(0x0C)
-                    default: return nil  // \u escapes: leave to JSONSerialization
-                    }
-                default: out.append(b)
-                }
+        var json = json
+        return json.withUTF8 { bytes -> [String: String]? in
+            var at = 0
+            func skipSpace() { while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 } }
+            func expect(_ byte: UInt8) -> Bool {
+                skipSpace()
+                guard at < bytes.count, bytes[at] == byte else { return false }
+                at += 1
+                return true
             }
-            return nil
-        }
-        guard expect(0x7B) else { return nil }
-        var out: [String: String] = [:]
-        if expect(0x7D) { return out }
-        while true {
-            guard let key = string(), expect(0x3A), let value = string() else { return nil }
-            out[key] = value
-            if expect(0x2C) { continue }
-            guard expect(0x7D) else { return nil }
-            skipSpace()
-            return bytes.isEmpty ? out : nil
+            func string() -> String? {
+                guard expect(0x22) else { return nil }
+                let start = at
+                // Fast path: no escapes, one copy.
+                while at < bytes.count, bytes[at] != 0x22, bytes[at] != 0x5C { at += 1 }
+                guard at < bytes.count else { return nil }
+                if bytes[at] == 0x22 {
+                    at += 1
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(at - 1)]), as: UTF8.self)
+                }
+                var out = Array(bytes[start..<at])
+                while at < bytes.count {
+                    let b = bytes[at]
+                    at += 1
+                    switch b {
+                    case 0x22: return String(decoding: out, as: UTF8.self)
+                    case 0x5C:
+                        guard at < bytes.count else { return nil }
+                        let escaped = bytes[at]
+                        at += 1
+                        switch escaped {
+                        case 0x22, 0x5C, 0x2F: out.append(escaped)
+                        case 0x6E: out.append(0x0A)
+                        case 0x72: out.append(0x0D)
+                        case 0x74: out.append(0x09)
+                        case 0x62: out.append(0x08)
+                        case 0x66: out.append(0x0C)
+                        default: return nil  // \u escapes: leave to JSONSerialization
+                        }
+                    default: out.append(b)
+                    }
+                }
+                return nil
+            }
+            guard expect(0x7B) else { return nil }
+            var out: [String: String] = [:]
+            if expect(0x7D) { return out }
+            while true {
+                guard let key = string(), expect(0x3A), let value = string() else { return nil }
+                out[key] = value
+                if expect(0x2C) { continue }
+                guard expect(0x7D) else { return nil }
+                skipSpace()
+                return at == bytes.count ? out : nil
+            }
         }
     }
 }

@@ -55,8 +55,7 @@ struct ResultRows {
     /// null while running, last_seen_tight = the first replacement pod's start when known).
     func workload(_ ran: Edge, certainty: Certainty) -> Result.Workload? {
         guard let workload = graph.nodes[ran.source], let digest = graph.nodes[ran.target] else { return nil }
-        let parts = workload.ref.key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4 else { return nil }
+        guard let parts = Self.workloadParts(workload.ref.key) else { return nil }
         let attributes = ran.attributes
         let running = attributes["running"] == "true"
         return Result.Workload(cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3],
@@ -66,56 +65,123 @@ struct ResultRows {
                                certainty: certainty.rawValue)
     }
 
-    /// Workload rows by workload, digest and start (keys built once: thousands of rows).
+    /// `cluster/namespace/kind/name` split at its first three slashes (the name may hold
+    /// more); nil without three slashes. ASCII keys are scanned as bytes (`split` cost more
+    /// than the rest of a row); others split by `Character`, as a "/" with a combining mark is
+    /// not a separator.
+    static func workloadParts(_ key: String) -> [String]? {
+        let utf8 = key.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            let parts = key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            return parts.count == 4 ? parts : nil
+        }
+        var parts: [String] = []
+        parts.reserveCapacity(4)
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex, parts.count < 3 {
+            if utf8[index] == UInt8(ascii: "/") {
+                parts.append(String(key[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        guard parts.count == 3 else { return nil }
+        parts.append(String(key[start...]))
+        return parts
+    }
+
+    /// Workload rows by the key `workload NUL digest NUL start`. Positions are sorted, not the
+    /// rows, so that each swap moves an integer rather than a row of ten strings; and the key
+    /// is compared as a tuple, the same order without building a string per row, unless some
+    /// workload key itself holds a NUL (hostile input), where the joined key is kept.
     static func sorted(_ rows: [Result.Workload]) -> [Result.Workload] {
-        rows.map { (row: $0, key: "\($0.workloadKey)\u{0}\($0.digest)\u{0}\($0.first_seen ?? "")") }
-            .sorted { $0.key < $1.key }.map(\.row)
+        let keys = rows.map { ($0.workloadKey, $0.digest, $0.first_seen ?? "") }
+        if keys.contains(where: { $0.0.utf8.contains(0) }) {
+            let joined = keys.map { "\($0.0)\u{0}\($0.1)\u{0}\($0.2)" }
+            return Array(rows.indices).sorted { joined[$0] < joined[$1] }.map { rows[$0] }
+        }
+        return Array(rows.indices).sorted { keys[$0] < keys[$1] }.map { rows[$0] }
     }
 
     /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
     /// window: a run or workload in the answer could read them while it ran.
     func secrets(of holders: [Int64]) throws -> [Result.Secret] {
-        var reached: [String: Set<String>] = [:]
+        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of pairs).
+        var reached: [String: Set<Int64>] = [:]
         for (source, key) in try graph.targets(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret) {
-            guard let holder = graph.nodes[source] else { continue }
-            reached[key, default: []].insert(holder.ref.key)
+            reached[key, default: []].insert(source)
         }
-        return reached.map { Result.Secret(key: $0.key, reached_by: $0.value.sorted()) }.sorted { $0.key < $1.key }
+        return reached.map { key, sources in
+            // Two holders of different kinds could share a key: listed once, as before.
+            var keys = sources.compactMap { graph.nodes[$0]?.ref.key }.sorted()
+            keys.removeDuplicatesInSorted()
+            return Result.Secret(key: key, reached_by: keys)
+        }.sorted { $0.key < $1.key }
     }
 
-    /// Paths as node/edge alternations, with every edge's documents (one read for all).
-    func render(_ paths: [GraphPath]) throws -> (paths: [[Result.PathElement]], evidence: [Result.Evidence]) {
-        let links = try graph.evidence(edges: Set(paths.flatMap { $0.edges.map(\.id) }))
+    /// Paths as node/edge alternations, with every edge's documents (one read for all). Each
+    /// distinct node, edge and link element is built once (`PathList`): paths share most of
+    /// their edges (every workload of a digest repeats its prefix).
+    func render(_ paths: [GraphPath]) throws -> (paths: PathList, evidence: [Result.Evidence]) {
+        var edgeIDs = Set<Int64>()
+        for path in paths { for step in path.steps { if let edge = step.edge { edgeIDs.insert(edge.id) } } }
+        let links = try graph.evidence(edges: edgeIDs)
         var evidence: [String: Result.Evidence] = [:]
-        var rendered: [[Result.PathElement]] = []
-        rendered.reserveCapacity(paths.count)
-        // Paths share most of their edges (every workload of a digest repeats its prefix).
-        var edgeElements: [Int64: Result.PathElement] = [:]
+        var list = PathList()
+        var edgeElements: [Int64: Int32] = [:]
+        var nodeElements: [Int64: Int32] = [:]
+        var linkElements: [String: Int32] = [:]
         for path in paths {
-            var elements: [Result.PathElement] = []
-            elements.reserveCapacity(path.steps.count * 2)
+            var layout: [Int32] = []
+            layout.reserveCapacity(path.steps.count * 2)
             for step in path.steps {
                 if let edge = step.edge {
                     if let element = edgeElements[edge.id] {
-                        elements.append(element)
+                        layout.append(element)
                     } else {
                         let documents = links[edge.id] ?? []
                         for link in documents where evidence[link.sha256] == nil {
                             evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
                         }
-                        let element = Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen?.rfc3339,
-                                                         last_seen: edge.lastSeen?.rfc3339, certainty: edge.certainty.rawValue,
-                                                         evidence: documents.map(\.sha256))
+                        let element = list.add(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen?.rfc3339,
+                                                                  last_seen: edge.lastSeen?.rfc3339, certainty: edge.certainty.rawValue,
+                                                                  evidence: documents.map(\.sha256)))
                         edgeElements[edge.id] = element
-                        elements.append(element)
+                        layout.append(element)
                     }
                 } else if let link = step.link {
-                    elements.append(Result.PathElement(edge: link, certainty: Certainty.recorded.rawValue, evidence: []))
+                    if let element = linkElements[link] {
+                        layout.append(element)
+                    } else {
+                        let element = list.add(Result.PathElement(edge: link, certainty: Certainty.recorded.rawValue, evidence: []))
+                        linkElements[link] = element
+                        layout.append(element)
+                    }
                 }
-                elements.append(.node(kind: step.node.kind.rawValue, key: step.node.key))
+                if let element = nodeElements[step.nodeID] {
+                    layout.append(element)
+                } else {
+                    let element = list.add(.node(kind: step.node.kind.rawValue, key: step.node.key))
+                    nodeElements[step.nodeID] = element
+                    layout.append(element)
+                }
             }
-            rendered.append(elements)
+            list.append(layout: layout)
         }
-        return (rendered, evidence.values.sorted { $0.sha256 < $1.sha256 })
+        return (list, evidence.values.sorted { $0.sha256 < $1.sha256 })
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Drops each element equal to the one before it (a sorted array becomes distinct).
+    mutating func removeDuplicatesInSorted() {
+        guard count > 1 else { return }
+        var kept = 1
+        for index in 1..<count where self[index] != self[kept - 1] {
+            self[kept] = self[index]
+            kept += 1
+        }
+        removeLast(count - kept)
     }
 }

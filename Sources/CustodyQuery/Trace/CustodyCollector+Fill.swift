@@ -8,7 +8,7 @@ extension CustodyCollector {
 
         result.artifacts = try rows.artifacts(starts.mapValues(\.certainty))
         for (id, path) in family where starts[id] == nil {
-            guard let last = path.edges.last else { continue }
+            guard let last = path.lastEdge else { continue }
             result.related.append(.init(digest: key(id), relation: last.source == id ? "index" : "manifest", of: key(traced(id))))
         }
         for edge in baseImages {
@@ -62,8 +62,8 @@ extension CustodyCollector {
             evidenceEdges.append(edge.id)
         }
 
-        let targetWorkloads = Set(starts.values.compactMap { $0.steps.count > 1 && $0.steps[0].node.kind == .workload ? $0.steps[0].nodeID : nil })
-        for edge in incoming where edge.kind == .ran && starts[edge.target] != nil && window.admits(edge) {
+        let targetWorkloads = self.targetWorkloads
+        for edge in ranEdges where starts[edge.target] != nil && window.admits(edge) {
             if !targetWorkloads.isEmpty, !targetWorkloads.contains(edge.source) { continue }
             if let row = rows.workload(edge, certainty: starts[edge.target]?.certainty ?? .recorded) { result.workloads.append(row) }
         }
@@ -71,7 +71,7 @@ extension CustodyCollector {
 
         let chains = try starts.keys.sorted().map { try chain(for: $0) }
         let rendered = try rows.render(chains)
-        result.chains = rendered.paths
+        result.chains = Array(rendered.paths)
         if let primary, let index = starts.keys.sorted().firstIndex(of: primary) { result.chain = rendered.paths[index] }
 
         result.gaps = gaps()

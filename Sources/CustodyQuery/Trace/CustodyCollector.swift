@@ -12,7 +12,12 @@ struct CustodyCollector {
     /// Every digest of the traced images (traced ones included) with the path from the traced one.
     private(set) var family: [Int64: GraphPath] = [:]
 
+    /// Pushes, productions, attestations and SBOMs of the family (not `ran`: see `ranEdges`).
     private(set) var incoming: [Edge] = []
+    /// The `ran` edges of the traced digests that the workload rows may show: every one into
+    /// them, or for a traced workload only that workload's (read from it: a digest can be run
+    /// by hundreds of workloads, and the other edges searched per digest stay short).
+    private(set) var ranEdges: [Edge] = []
     private(set) var baseImages: [Edge] = []
     private(set) var packageCounts: [Int64: Int] = [:]
     private(set) var runEdges: [Edge] = []
@@ -36,7 +41,14 @@ struct CustodyCollector {
         try graph.load(starts.keys)
         family = try unwindowed.closure(starts.keys.sorted().compactMap { graph.nodes[$0] }.map(GraphPath.init(start:)), [.hasManifest])
         let digests = Array(family.keys)
-        incoming = try graph.edges(.incoming, of: digests, kinds: [.produced, .pushed, .attests, .describes, .ran])
+        let workloads = targetWorkloads
+        incoming = try graph.edges(.incoming, of: digests, kinds: [.produced, .pushed, .attests, .describes] + (workloads.isEmpty ? [.ran] : []))
+        if workloads.isEmpty {
+            ranEdges = incoming.filter { $0.kind == .ran }
+            incoming.removeAll { $0.kind == .ran }
+        } else {
+            ranEdges = try graph.edges(.outgoing, of: workloads, kinds: [.ran]).filter { family[$0.target] != nil }
+        }
         baseImages = try graph.edges(.outgoing, of: digests, kinds: [.baseImage])
         for row in try graph.reader.rows("""
             SELECT src, count(*) FROM edges WHERE kind = 'contains' AND src IN (SELECT value FROM json_each(?)) GROUP BY src
@@ -51,6 +63,11 @@ struct CustodyCollector {
         claimEdges = try graph.edges(.outgoing, of: attestations, kinds: [.claimsBuilder, .claimsCommit, .claimsRun, .signedBy])
     }
 
+    /// The workloads traced (`trace --workload`), whose paths start at them; empty otherwise.
+    var targetWorkloads: Set<Int64> {
+        Set(starts.values.compactMap { $0.steps.count > 1 && $0.steps[0].node.kind == .workload ? $0.steps[0].nodeID : nil })
+    }
+
     /// The traced digest whose chain is `chain`: the one a workload still runs, else the one
     /// seen last (a tag's current digest, a workload's latest).
     var primary: Int64? {
@@ -60,7 +77,7 @@ struct CustodyCollector {
     /// Orders start paths: running first, then by the later interval end, then start.
     static func isLater(_ a: GraphPath, than b: GraphPath) -> Bool {
         func rank(_ path: GraphPath) -> (Int, Int64, Int64, Int64) {
-            guard let edge = path.edges.last else { return (0, 0, 0, -path.endID) }
+            guard let edge = path.lastEdge else { return (0, 0, 0, -path.endID) }
             let running = edge.attributes["running"] == "true" ? 1 : 0
             let end = (edge.lastSeen ?? edge.firstSeen)?.nanosecondsSinceEpoch ?? Int64.min
             return (running, edge.lastSeen == nil ? Int64.max : end, edge.firstSeen?.nanosecondsSinceEpoch ?? Int64.min, -path.endID)

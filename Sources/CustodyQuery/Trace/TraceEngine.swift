@@ -39,15 +39,19 @@ public struct TraceEngine {
     }
 
     public func run(_ target: TraceTarget) throws -> TraceResult {
+        let lap = Lap()
         let graph = GraphAccess(reader: reader)
         let (matched, starts) = try resolve(target, graph: graph)
+        lap.mark("resolve")
         var result = TraceResult(
             target: .init(kind: target.kindName, key: target.key, matched: matched.map(\.ref.key).sorted()),
             window: .init(from: window.from?.rfc3339, to: window.to?.rfc3339, at: window.at?.rfc3339))
         guard !starts.isEmpty else { return result }
         var custody = CustodyCollector(graph: graph, window: window, starts: starts)
         try custody.collect()
+        lap.mark("collect")
         try custody.fill(&result)
+        lap.mark("fill")
         return result
     }
 
