@@ -125,23 +125,32 @@ struct Parser {
         return i
     }
 
+    /// Index of the first non-whitespace byte at or after `start` (or `end`).
+    ///
+    /// Pretty-printed input (kubectl's 4-space indentation, SBOMs) is mostly runs of a newline
+    /// and dozens of spaces, so the loop tests eight bytes per step and jumps straight to the
+    /// first byte that is neither a space nor a newline. Tabs and carriage returns, rare in
+    /// practice, are stepped over one at a time.
     @inline(__always)
     func skipWhitespace(_ start: Int) -> Int {
         var i = start
+        // Compact JSON and "key": value: most calls land on a non-blank byte or one space.
+        if i < end, p[i] > Byte.space { return i }
+        while i &+ 8 <= end {
+            let stop = SWAR.notSpaceOrNewline(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            if stop == 0 {
+                i &+= 8
+                continue
+            }
+            i &+= stop.trailingZeroBitCount &>> 3
+            let c = p[i]
+            guard c == Byte.tab || c == Byte.carriageReturn else { return i }
+            i &+= 1
+        }
         while i < end {
             let c = p[i]
-            if c > Byte.space { return i }
-            if c == Byte.space {
-                i += 1
-                // Pretty-printed SBOMs indent deeply; skip eight spaces at a time.
-                while i &+ 8 <= end, UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) == SWAR.spaces {
-                    i &+= 8
-                }
-            } else if c == Byte.newline || c == Byte.carriageReturn || c == Byte.tab {
-                i += 1
-            } else {
-                return i
-            }
+            guard c == Byte.space || c == Byte.newline || c == Byte.carriageReturn || c == Byte.tab else { return i }
+            i += 1
         }
         return i
     }

@@ -21,8 +21,12 @@ extension Parser {
         var escaped = false
         while true {
             while j &+ 8 <= fastEnd {
-                let w = UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)
-                if SWAR.needsAttention(w) { break }
+                let attention = SWAR.attention(UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                if attention != 0 {
+                    // The lowest flagged byte is exact: jump straight to it.
+                    j &+= attention.trailingZeroBitCount &>> 3
+                    break
+                }
                 j &+= 8
             }
             guard j < end else { throw fail("unexpected end of input inside a string", at: end) }
@@ -153,22 +157,41 @@ func hexValue(_ c: UInt8) -> UInt32? {
     }
 }
 
-/// Eight-bytes-at-a-time tests (SIMD within a register). Only presence matters, so the
-/// classic borrow trick's false positives above a true hit are harmless.
+/// Eight-bytes-at-a-time tests (SIMD within a register) on little-endian words: byte k of
+/// the input is bits 8k..<8k+8. The masks set the high bit of flagged bytes. The classic
+/// borrow trick can also flag bytes *above* a true hit, never below one, so the lowest set
+/// bit (`trailingZeroBitCount / 8`) is always the exact first hit, which is all callers use.
 enum SWAR {
     static let ones: UInt64 = 0x0101_0101_0101_0101
     static let highs: UInt64 = 0x8080_8080_8080_8080
     static let spaces: UInt64 = 0x2020_2020_2020_2020
+    static let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
 
-    /// True if any byte is '"', '\\', < 0x20 or >= 0x80.
+    /// High bit set in every byte of `w` that is zero (exact at the lowest hit).
     @inline(__always)
-    static func needsAttention(_ w: UInt64) -> Bool {
-        let quote = w ^ (ones &* 0x22)
-        let backslash = w ^ (ones &* 0x5C)
-        let control = (w &- spaces) & ~w
-        let hasQuote = (quote &- ones) & ~quote
-        let hasBackslash = (backslash &- ones) & ~backslash
-        return (control | hasQuote | hasBackslash | w) & highs != 0
+    static func zeroBytes(_ w: UInt64) -> UInt64 { (w &- ones) & ~w & highs }
+
+    /// Flags '"', '\\', bytes < 0x20 and bytes >= 0x80: where a string scan must stop.
+    @inline(__always)
+    static func attention(_ w: UInt64) -> UInt64 {
+        let quote = zeroBytes(w ^ (ones &* 0x22))
+        let backslash = zeroBytes(w ^ (ones &* 0x5C))
+        let control = (w &- spaces) & ~w & highs
+        return quote | backslash | control | (w & highs)
+    }
+
+    /// Flags every byte that is neither ' ' nor '\n'.
+    @inline(__always)
+    static func notSpaceOrNewline(_ w: UInt64) -> UInt64 {
+        // A byte is blank when it equals either pattern; flag the others. Exact per byte
+        // (no borrows): (x & 0x7F) + 0x7F sets the high bit iff the low seven bits are not
+        // all zero, and `| x` adds the byte's own high bit.
+        let s = w ^ spaces
+        let n = w ^ newlines
+        let low = ~highs
+        let sNonzero = ((s & low) &+ low) | s
+        let nNonzero = ((n & low) &+ low) | n
+        return sNonzero & nNonzero & highs
     }
 }
 

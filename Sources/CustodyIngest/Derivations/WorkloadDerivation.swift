@@ -30,13 +30,25 @@ public struct WorkloadDerivation: Derivation {
         // Group observations by top controller and snapshot; merge those of sibling owners.
         var timelines: [String: [Timestamp: [WorkloadObservation]]] = [:]
         var chains: [String: (certainty: Certainty, evidence: Set<String>)] = [:]
+        // An owner shows up once per snapshot: resolve its chain (and merge the chain's
+        // evidence, the same every time) once per distinct owner and uid.
+        struct OwnerRef: Hashable { var owner: String; var uid: String? }
+        var tops: [OwnerRef: String] = [:]
         for observation in graph.observations {
-            let top = resolver.top(of: observation.owner, uid: observation.ownerUID)
-            var chain = chains[top.key] ?? (.recorded, [])
-            chain.certainty = min(chain.certainty, top.certainty)
-            chain.evidence.formUnion(top.evidence)
-            chains[top.key] = chain
-            timelines[top.key, default: [:]][observation.time, default: []].append(observation.value)
+            let ref = OwnerRef(owner: observation.owner, uid: observation.ownerUID)
+            let topKey: String
+            if let known = tops[ref] {
+                topKey = known
+            } else {
+                let top = resolver.top(of: observation.owner, uid: observation.ownerUID)
+                var chain = chains[top.key] ?? (.recorded, [])
+                chain.certainty = min(chain.certainty, top.certainty)
+                chain.evidence.formUnion(top.evidence)
+                chains[top.key] = chain
+                tops[ref] = top.key
+                topKey = top.key
+            }
+            timelines[topKey, default: [:]][observation.time, default: []].append(observation.value)
         }
 
         for workload in timelines.keys.sorted() {

@@ -1,21 +1,49 @@
 import CustodyCore
 import CustodyJSON
 
-/// A JSON value of a Kubernetes document together with its JSON pointer, so that every type
-/// check can reject the document with the exact place (`/items/3/spec/containers/0/image`).
+/// A JSON value of a Kubernetes document together with the way to its JSON pointer, so that
+/// every type check can reject the document with the exact place (`/items/3/spec/containers/0/image`).
 ///
 /// Kubernetes is strict about its own schema, so a field with the wrong type is not a record to
 /// skip but a sign that the file is not what it claims (or was tampered with): the document is
 /// rejected. Absent and `null` fields are simply absent, as the API server treats them.
+///
+/// The pointer is computed only when asked for (an error, or the one location a fact keeps):
+/// a value carries the pointer of an ancestor (its *anchor*, e.g. the list item it is in) and
+/// the path below it is recovered from the tape. Building it for every field visited was most
+/// of the cost of reading a 10,000-pod snapshot.
 struct KubeValue {
     let value: JSONValue
-    let pointer: String
     let origin: KubeOrigin
+    /// An ancestor of `value` (or `value` itself) and its pointer.
+    private let anchor: JSONValue
+    private let anchorPointer: String
+
+    init(value: JSONValue, pointer: String, origin: KubeOrigin) {
+        self.value = value
+        self.origin = origin
+        anchor = value
+        anchorPointer = pointer
+    }
+
+    private init(value: JSONValue, anchoredAt parent: KubeValue) {
+        self.value = value
+        origin = parent.origin
+        anchor = parent.anchor
+        anchorPointer = parent.anchorPointer
+    }
+
+    /// The JSON pointer of this value (`/items/3/status`).
+    var pointer: String {
+        if anchor.tapeIndex == value.tapeIndex { return anchorPointer }
+        return anchorPointer + (anchor.relativePointer(to: value) ?? "")
+    }
+
 
     /// A member of this object; nil when absent or null, a rejection when this is not an object.
     func member(_ key: String) -> KubeValue? {
         guard let child = value[key], !child.isNull else { return nil }
-        return KubeValue(value: child, pointer: pointer + "/" + KubeValue.escape(key), origin: origin)
+        return KubeValue(value: child, anchoredAt: self)
     }
 
     func string(_ key: String) throws -> String? {
@@ -51,23 +79,33 @@ struct KubeValue {
         }
         var out: [KubeValue] = []
         out.reserveCapacity(child.value.count)
-        var index = 0
         for element in child.value.elements {
-            let item = KubeValue(value: element, pointer: "\(child.pointer)/\(index)", origin: origin)
+            let item = KubeValue(value: element, anchoredAt: self)
             guard element.isObject else {
                 throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(element.kind))")
             }
             out.append(item)
-            index += 1
         }
         return out
+    }
+
+    /// `objects(key)` with each element's pointer built now and kept (`/items/7`): for the
+    /// items of a list, whose pointers every fact of theirs uses, and which would otherwise be
+    /// found again by skipping over all the items before them.
+    func anchoredObjects(_ key: String) throws -> [KubeValue] {
+        let elements = try objects(key)
+        guard let first = elements.first else { return [] }
+        let base = String(first.pointer.dropLast(1))  // ".../items/0" without the "0"
+        return elements.enumerated().map { index, element in
+            KubeValue(value: element.value, pointer: base + String(index), origin: origin)
+        }
     }
 
     /// The elements of this array, each an object (a JSON patch).
     func elements() throws -> [KubeValue] {
         var out: [KubeValue] = []
-        for (index, element) in value.elements.enumerated() {
-            let item = KubeValue(value: element, pointer: "\(pointer)/\(index)", origin: origin)
+        for element in value.elements {
+            let item = KubeValue(value: element, anchoredAt: self)
             guard element.isObject else { throw item.reject("expected an object, found \(KubeValue.describe(element.kind))") }
             out.append(item)
         }
@@ -81,7 +119,7 @@ struct KubeValue {
         for (name, member) in child.value.members {
             if member.isNull { continue }
             guard let text = member.string else {
-                let item = KubeValue(value: member, pointer: child.pointer + "/" + KubeValue.escape(name), origin: origin)
+                let item = KubeValue(value: member, anchoredAt: child)
                 throw item.reject("\(key) values must be strings, found \(KubeValue.describe(member.kind))")
             }
             out[name] = text

@@ -81,7 +81,7 @@ struct KubernetesDocumentReader {
                 throw list.reject("items must be an array, found \(KubeValue.describe(list.value.kind))")
             }
             guard depth < 4 else { throw value.reject("lists nested more than 4 deep") }
-            for item in try value.objects("items") {
+            for item in try value.anchoredObjects("items") {
                 try collect(item, depth: depth + 1, into: &items)
             }
             return

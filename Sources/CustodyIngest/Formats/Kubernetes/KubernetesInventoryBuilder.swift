@@ -12,13 +12,19 @@ struct KubernetesInventoryBuilder {
     let context: KubernetesSnapshotContext
     var batch = FactBatch()
     private(set) var podCount = 0
-    private var observations: [ObservationKey: Observation] = [:]
+    private var observations: [PairKey: Observation] = [:]
     private var ownerSpans: [String: (first: Timestamp?, location: String)] = [:]
     var images = KubernetesImageCache()
     /// Per-document aggregates written once by `finish` (a ReplicaSet's pods repeat them).
     private var owners: [String: LocalNodeID] = [:]
     private var identities: [PairKey: (since: Timestamp, location: String, via: String?)] = [:]
     private var placements: [PairKey: (since: Timestamp, location: String, kind: EdgeKind)] = [:]
+    /// What the previous pods resolved to, so that a ReplicaSet's replicas (consecutive in
+    /// kubectl's output, and identical but for names and times) skip building node keys.
+    private var lastOwner: (namespace: String, kind: String, name: String, key: String, id: LocalNodeID)?
+    private var ownerSpecs: [LocalNodeID: (spec: KubernetesPodSpec, targets: [(LocalNodeID, via: String?)])] = [:]
+    private var resolvedImages: [ImageKey: ResolvedImage] = [:]
+    private var lastResolved: (key: ImageKey, value: ResolvedImage)?
 
     private struct PairKey: Hashable {
         var from: LocalNodeID
@@ -26,13 +32,27 @@ struct KubernetesInventoryBuilder {
     }
     private let cluster: LocalNodeID
 
-    private struct ObservationKey: Hashable {
-        var owner: String
-        var target: NodeRef
+    /// A container's spec image and status imageID: everything its facts depend on.
+    private struct ImageKey: Hashable {
+        var specImage: String?
+        var imageID: String
+    }
+
+    /// The nodes one `ImageKey` stands for in this batch.
+    private struct ResolvedImage {
+        /// The `observed` target: the artifact, or the image reference when no registry digest is known.
+        var target: LocalNodeID?
+        var artifact: LocalNodeID?
+        var repository: LocalNodeID?
+        /// The tag a registry digest was pulled by (`refersTo`).
+        var tagReference: LocalNodeID?
+        var configDigest: String?
     }
 
     /// What the pods of one owner showed for one image in this snapshot.
     private struct Observation {
+        /// The owner's workload key, for the order of `finish`.
+        var ownerKey: String
         var firstStart: Timestamp?
         var starts = Set<Int64>()
         var live = false
@@ -42,6 +62,26 @@ struct KubernetesInventoryBuilder {
         var ownerUID: String?
         var configDigest: String?
         var location: String
+
+        init(ownerKey: String, location: String) {
+            self.ownerKey = ownerKey
+            self.location = location
+        }
+
+        mutating func add(_ container: KubernetesPod.Container, of pod: KubernetesPod, firstForPod: Bool, configDigest: String?) {
+            if firstForPod {
+                pods += 1
+                live = live || pod.isLive
+                if let start = pod.startedAt {
+                    starts.insert(start.nanosecondsSinceEpoch)
+                    firstStart = firstStart.earliest(start)
+                }
+            }
+            containers.insert(container.name)
+            if image == nil { image = container.specImage }
+            if ownerUID == nil { ownerUID = pod.owner?.uid }
+            if self.configDigest == nil { self.configDigest = configDigest }
+        }
     }
 
     init(context: KubernetesSnapshotContext) {
@@ -64,10 +104,42 @@ struct KubernetesInventoryBuilder {
         let pod = try KubernetesPod(item, cache: &images, diagnostics: &diagnostics)
         diagnostics.forEach { batch.diagnose($0) }
         podCount += 1
-        let c = context.cluster
+        let (ownerKey, owner) = ownerNode(of: pod)
+        let since = pod.startedAt ?? time
+        addPodIdentityAndSecrets(pod, owner: owner, since: since)
+
+        var seenTargets: [LocalNodeID] = []
+        for container in pod.containers {
+            let resolved = resolve(container, of: pod)
+            guard let target = resolved.target else { continue }
+            if let artifact = resolved.artifact {
+                if let repository = resolved.repository {
+                    place(.storedIn, from: artifact, to: repository, since: since, at: container.pointer)
+                }
+                if let tagReference = resolved.tagReference {
+                    // A claim: the node resolved this tag to the digest when it pulled it.
+                    place(.refersTo, from: tagReference, to: artifact, since: since, at: container.pointer)
+                }
+            }
+            let key = PairKey(from: owner, to: target)
+            let firstForPod = !seenTargets.contains(target)
+            if firstForPod { seenTargets.append(target) }
+            // Modified in place: copying an observation out would copy its sets on every pod.
+            observations[key, default: Observation(ownerKey: ownerKey, location: container.pointer)].add(
+                container, of: pod, firstForPod: firstForPod, configDigest: resolved.configDigest)
+        }
+    }
+
+    /// The workload node of the pod's immediate owner (created, with its inferred parent, on
+    /// the owner's first pod) and its key.
+    private mutating func ownerNode(of pod: KubernetesPod) -> (String, LocalNodeID) {
         let ownerKind = pod.owner?.kind ?? "Pod"
         let ownerName = pod.owner?.name ?? pod.name
-        let ownerKey = KubernetesKeys.workload(c, pod.namespace, ownerKind, ownerName)
+        if let last = lastOwner, last.name == ownerName, last.namespace == pod.namespace, last.kind == ownerKind {
+            noteSpan(last.key, since: pod.startedAt, at: pod.pointer)
+            return (last.key, last.id)
+        }
+        let ownerKey = KubernetesKeys.workload(context.cluster, pod.namespace, ownerKind, ownerName)
         let owner: LocalNodeID
         if let known = owners[ownerKey] {
             owner = known
@@ -77,52 +149,70 @@ struct KubernetesInventoryBuilder {
             owners[ownerKey] = owner
             inferParent(of: pod, ownerKey: ownerKey, owner: owner)
         }
-        let since = pod.startedAt ?? time
-        addIdentityAndSecrets(pod.spec, owner: owner, namespace: pod.namespace, since: since, at: pod.pointer + "/spec")
+        lastOwner = (pod.namespace, ownerKind, ownerName, ownerKey, owner)
+        return (ownerKey, owner)
+    }
 
-        var seenTargets = Set<NodeRef>()
-        for container in pod.containers {
-            let reference = container.specImage.flatMap { images.reference($0) }
-            if container.specImage != nil, reference == nil {
-                batch.warn("pod \(pod.namespace)/\(pod.name) container \(container.name): unreadable image reference \(KubeValue.quote(container.specImage ?? ""))", at: container.pointer)
+    /// `addIdentityAndSecrets` for a pod, reusing the nodes found for an earlier pod of the
+    /// same owner when its spec names the same service account and secrets.
+    private mutating func addPodIdentityAndSecrets(_ pod: KubernetesPod, owner: LocalNodeID, since: Timestamp) {
+        if let known = ownerSpecs[owner], known.spec.serviceAccount == pod.spec.serviceAccount,
+           known.spec.secrets == pod.spec.secrets {
+            for (target, via) in known.targets {
+                remember(PairKey(from: owner, to: target), since: since, at: pod.pointer + "/spec", via: via)
             }
-            let target: NodeRef
-            var configDigest: String?
-            switch container.running {
-            case let .digest(digest, repository):
-                target = NodeRef(.artifact, digest.description)
-                let artifact = batch.node(target, at: container.pointer)
-                if let repository {
-                    let repo = batch.node(.imageRepository, repository, at: container.pointer)
-                    place(.storedIn, from: artifact, to: repo, since: since, at: container.pointer)
-                }
-                if let reference, reference.digest == nil, let tagRef = imageReferenceNode(reference, at: container.pointer) {
-                    // A claim: the node resolved this tag to the digest when it pulled it.
-                    place(.refersTo, from: tagRef, to: artifact, since: since, at: container.pointer)
-                }
-            case let .configDigest(digest):
-                configDigest = digest.description
-                fallthrough
-            case .unknown:
-                guard let reference, let ref = imageReferenceNode(reference, at: container.pointer) else { continue }
-                target = batch.ref(ref)
-            }
-            let key = ObservationKey(owner: ownerKey, target: target)
-            var observation = observations[key] ?? Observation(location: container.pointer)
-            if seenTargets.insert(target).inserted {
-                observation.pods += 1
-                observation.live = observation.live || pod.isLive
-                if let start = pod.startedAt {
-                    observation.starts.insert(start.nanosecondsSinceEpoch)
-                    observation.firstStart = observation.firstStart.earliest(start)
-                }
-            }
-            observation.containers.insert(container.name)
-            if observation.image == nil { observation.image = container.specImage }
-            if observation.ownerUID == nil { observation.ownerUID = pod.owner?.uid }
-            if observation.configDigest == nil { observation.configDigest = configDigest }
-            observations[key] = observation
+            return
         }
+        let targets = addIdentityAndSecrets(pod.spec, owner: owner, namespace: pod.namespace, since: since,
+                                            at: pod.pointer + "/spec")
+        ownerSpecs[owner] = (pod.spec, targets)
+    }
+
+    /// The nodes of a container's image, from the previous container's when they match.
+    private mutating func resolve(_ container: KubernetesPod.Container, of pod: KubernetesPod) -> ResolvedImage {
+        let key = ImageKey(specImage: container.specImage, imageID: container.imageID)
+        if let last = lastResolved, last.key == key {
+            warnIfUnreadable(last.value, container, of: pod)
+            return last.value
+        }
+        let value: ResolvedImage
+        if let known = resolvedImages[key] {
+            value = known
+        } else {
+            value = resolveNew(container)
+            resolvedImages[key] = value
+        }
+        lastResolved = (key, value)
+        warnIfUnreadable(value, container, of: pod)
+        return value
+    }
+
+    private mutating func warnIfUnreadable(_ resolved: ResolvedImage, _ container: KubernetesPod.Container, of pod: KubernetesPod) {
+        guard let image = container.specImage, images.reference(image) == nil else { return }
+        batch.warn("pod \(pod.namespace)/\(pod.name) container \(container.name): unreadable image reference \(KubeValue.quote(image))", at: container.pointer)
+    }
+
+    private mutating func resolveNew(_ container: KubernetesPod.Container) -> ResolvedImage {
+        let reference = container.specImage.flatMap { images.reference($0) }
+        var resolved = ResolvedImage()
+        switch container.running {
+        case let .digest(digest, repository):
+            let artifact = batch.node(.artifact, digest.description, at: container.pointer)
+            resolved.artifact = artifact
+            resolved.target = artifact
+            if let repository {
+                resolved.repository = batch.node(.imageRepository, repository, at: container.pointer)
+            }
+            if let reference, reference.digest == nil {
+                resolved.tagReference = imageReferenceNode(reference, at: container.pointer)
+            }
+        case let .configDigest(digest):
+            resolved.configDigest = digest.description
+            resolved.target = reference.flatMap { imageReferenceNode($0, at: container.pointer) }
+        case .unknown:
+            resolved.target = reference.flatMap { imageReferenceNode($0, at: container.pointer) }
+        }
+        return resolved
     }
 
     /// `pod-template-hash` naming (ReplicaSet → Deployment) and CronJob schedule naming
@@ -157,35 +247,49 @@ struct KubernetesInventoryBuilder {
     }
 
     private mutating func noteSpan(_ key: String, since: Timestamp?, at location: String) {
-        var span = ownerSpans[key] ?? (first: nil, location: location)
-        span.first = span.first.earliest(since)
-        ownerSpans[key] = span
+        let first = ownerSpans[key]?.first.earliest(since) ?? since
+        ownerSpans[key, default: (first: nil, location: location)].first = first
     }
 
     /// Service account (`runsAs`) and secrets (`mounts`), written by `finish` with the
-    /// earliest start of the pods that had them.
+    /// earliest start of the pods that had them. Returns the nodes with their `via`.
+    @discardableResult
     mutating func addIdentityAndSecrets(_ spec: KubernetesPodSpec, owner: LocalNodeID, namespace: String,
-                                        since: Timestamp, at location: String) {
+                                        since: Timestamp, at location: String) -> [(LocalNodeID, via: String?)] {
         let c = context.cluster
+        var targets: [(LocalNodeID, via: String?)] = []
         if let account = spec.serviceAccount {
             let identity = batch.node(.identity, KubernetesKeys.serviceAccount(c, namespace, account), at: location)
             remember(PairKey(from: owner, to: identity), since: since, at: location, via: nil)
+            targets.append((identity, nil))
         }
         for use in spec.secrets {
             let secret = batch.node(.secret, KubernetesKeys.secret(c, namespace, use.name), at: location)
             remember(PairKey(from: owner, to: secret), since: since, at: location, via: use.via)
+            targets.append((secret, use.via))
+        }
+        return targets
+    }
+
+    /// Locations are autoclosures: they are built only for a pair seen for the first time.
+    private mutating func remember(_ key: PairKey, since: Timestamp, at location: @autoclosure () -> String, via: String?) {
+        if let known = identities[key] {
+            if known.since <= since { return }
+            identities[key] = (since, known.location, via ?? known.via)
+        } else {
+            identities[key] = (since, location(), via)
         }
     }
 
-    private mutating func remember(_ key: PairKey, since: Timestamp, at location: String, via: String?) {
-        if let known = identities[key], known.since <= since { return }
-        identities[key] = (since, identities[key]?.location ?? location, via ?? identities[key]?.via)
-    }
-
-    private mutating func place(_ kind: EdgeKind, from: LocalNodeID, to: LocalNodeID, since: Timestamp, at location: String) {
+    private mutating func place(_ kind: EdgeKind, from: LocalNodeID, to: LocalNodeID, since: Timestamp,
+                                at location: @autoclosure () -> String) {
         let key = PairKey(from: from, to: to)
-        if let known = placements[key], known.since <= since { return }
-        placements[key] = (since, placements[key]?.location ?? location, kind)
+        if let known = placements[key] {
+            if known.since <= since { return }
+            placements[key] = (since, known.location, kind)
+        } else {
+            placements[key] = (since, location(), kind)
+        }
     }
 
     /// `repository:tag` (an implied tag is `latest`, as the kubelet pulls it) with its repository.
@@ -223,8 +327,12 @@ struct KubernetesInventoryBuilder {
                        attributes: placement.kind == .refersTo ? ["source": "kubernetes"] : [:], at: placement.location)
         }
         let qualifier = KubernetesKeys.snapshotQualifier(time)
-        for (key, observation) in observations.sorted(by: { ($0.key.owner, $0.key.target) < ($1.key.owner, $1.key.target) }) {
-            guard let owner = batch.localID(of: NodeRef(.workload, key.owner)), let target = batch.localID(of: key.target) else { continue }
+        let ordered = observations.map { (key: $0.key, ownerKey: $0.value.ownerKey, target: batch.ref($0.key.to)) }
+            .sorted { ($0.ownerKey, $0.target) < ($1.ownerKey, $1.target) }
+        for (key, _, _) in ordered {
+            guard let observation = observations[key] else { continue }
+            let owner = key.from
+            let target = key.to
             var attributes = [
                 "live": observation.live ? "true" : "false",
                 "pods": String(observation.pods),

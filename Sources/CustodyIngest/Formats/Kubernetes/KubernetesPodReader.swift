@@ -16,8 +16,13 @@ struct KubernetesPod {
     struct Container {
         var name: String
         var specImage: String?
+        /// The raw imageID (empty when absent), the key of `KubernetesImageCache`.
+        var imageID: String
         var running: Running
-        var pointer: String
+        /// The status entry (or the spec container when there is no status).
+        var at: KubeValue
+        /// Its JSON pointer, built on demand: only new facts keep a location.
+        var pointer: String { at.pointer }
     }
 
     var namespace: String
@@ -58,7 +63,7 @@ struct KubernetesPod {
         startedAt = try status?.time("startTime")
         phase = try status?.string("phase")
 
-        var reported = Set<String>()
+        var reported: [String] = []
         for list in Self.statusLists {
             for entry in try status?.objects(list) ?? [] {
                 let containerName = try entry.string("name") ?? ""
@@ -75,14 +80,14 @@ struct KubernetesPod {
                 case .unknown:
                     diagnostics.append(Diagnostic(.warning, "pod \(namespace)/\(name) container \(containerName) has an unreadable imageID \(KubeValue.quote(imageID)); no digest recorded", at: entry.pointer + "/imageID"))
                 }
-                reported.insert(containerName)
-                containers.append(Container(name: containerName, specImage: specImage, running: running, pointer: entry.pointer))
+                reported.append(containerName)
+                containers.append(Container(name: containerName, specImage: specImage, imageID: imageID, running: running, at: entry))
             }
         }
         // Spec containers without any status never started (Pending pods have no statuses).
         for container in spec.containers where !reported.contains(container.name) {
             diagnostics.append(Diagnostic(.warning, "pod \(namespace)/\(name) container \(container.name) has no status (phase \(phase ?? "unknown")): it has not run, so no digest is known for \(container.image.map { KubeValue.quote($0) } ?? "its image")", at: container.pointer))
-            containers.append(Container(name: container.name, specImage: container.image, running: .unknown, pointer: container.pointer))
+            containers.append(Container(name: container.name, specImage: container.image, imageID: "", running: .unknown, at: container.at))
         }
     }
 
@@ -101,9 +106,20 @@ struct KubernetesPod {
 struct KubernetesImageCache {
     private var imageIDs: [String: KubernetesPod.Running] = [:]
     private var references: [String: ImageReference?] = [:]
+    /// The previous lookups: consecutive pods are mostly replicas of one template, and
+    /// comparing two equal strings is cheaper than hashing one.
+    private var lastImageID: (String, KubernetesPod.Running)?
+    private var lastReference: (String, ImageReference?)?
 
     /// FORMATS.md §5.1: the five imageID forms.
     mutating func classify(_ imageID: String) -> KubernetesPod.Running {
+        if let last = lastImageID, last.0 == imageID { return last.1 }
+        let running = lookUp(imageID)
+        lastImageID = (imageID, running)
+        return running
+    }
+
+    private mutating func lookUp(_ imageID: String) -> KubernetesPod.Running {
         if let known = imageIDs[imageID] { return known }
         var running = KubernetesPod.Running.unknown
         if let fast = Self.repoDigest(imageID) {
@@ -116,6 +132,13 @@ struct KubernetesImageCache {
     }
 
     mutating func reference(_ text: String) -> ImageReference? {
+        if let last = lastReference, last.0 == text { return last.1 }
+        let parsed = parseReference(text)
+        lastReference = (text, parsed)
+        return parsed
+    }
+
+    private mutating func parseReference(_ text: String) -> ImageReference? {
         if let known = references[text] { return known }
         let parsed = Self.plainReference(text) ?? (try? ImageReference(parsing: text))
         references[text] = parsed

@@ -15,7 +15,9 @@ struct KubernetesPodSpec {
         var image: String?
         /// `containers`, `initContainers` or `ephemeralContainers`.
         var list: String
-        var pointer: String
+        /// The container object, for its JSON pointer when a fact or an error needs it.
+        var at: KubeValue
+        var pointer: String { at.pointer }
     }
 
     struct SecretUse: Hashable {
@@ -37,12 +39,18 @@ struct KubernetesPodSpec {
             throw spec.member("serviceAccountName")?.reject("invalid service account name \(KubeValue.quote(account))")
                 ?? spec.reject("invalid service account name \(KubeValue.quote(account))")
         }
+        // A pod names a handful of secrets: a linear search until a hostile spec names many.
         var seen = Set<SecretUse>()
         func add(_ name: String?, _ via: String, _ at: KubeValue) throws {
             guard let name, !name.isEmpty else { return }
             guard KubernetesKeys.isValidName(name) else { throw at.reject("invalid secret name \(KubeValue.quote(name))") }
             let use = SecretUse(name: name, via: via)
-            if seen.insert(use).inserted { secrets.append(use) }
+            if secrets.count < 16 {
+                if !secrets.contains(use) { secrets.append(use) }
+            } else {
+                if seen.isEmpty { seen = Set(secrets) }
+                if seen.insert(use).inserted { secrets.append(use) }
+            }
         }
         for volume in try spec.objects("volumes") {
             if let secret = try volume.object("secret") { try add(secret.string("secretName"), "volume", secret) }
@@ -55,7 +63,7 @@ struct KubernetesPodSpec {
         for list in Self.containerLists {
             for container in try spec.objects(list) {
                 let name = try container.string("name") ?? ""
-                containers.append(Container(name: name, image: try container.string("image"), list: list, pointer: container.pointer))
+                containers.append(Container(name: name, image: try container.string("image"), list: list, at: container))
                 for variable in try container.objects("env") {
                     if let ref = try variable.object("valueFrom")?.object("secretKeyRef") {
                         try add(ref.string("name"), "env", ref)
