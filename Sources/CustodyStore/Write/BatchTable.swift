@@ -1,12 +1,25 @@
 import GRDB
 import GRDBSQLite
 
-/// Rows that a `BatchTable` shows to SQL: Swift arrays read in place, no staging copy. A class
-/// (not a protocol) so that a cursor can call it through an unretained reference: SQLite asks
-/// for a million column values on a large load.
+/// Rows that a `BatchTable` shows to SQL: Swift arrays read in place, no staging copy. Row `r`
+/// is fact `order[r]` of the batch and gets the id `firstID + r`, so the caller picks the
+/// order in which SQLite sees the rows and knows each row's id. A class (not a protocol) so
+/// that a cursor can call it through an unretained reference: SQLite asks for a million
+/// column values on a large load.
 class BatchRows {
+    let order: [Int32]
+    let firstID: Int64
+    /// The asserting document; nil for derived facts, which then get no inline evidence.
+    let documentID: Int64?
+
+    init(order: [Int32], firstID: Int64, documentID: Int64?) {
+        self.order = order
+        self.firstID = firstID
+        self.documentID = documentID
+    }
+
     /// Number of rows.
-    var count: Int { 0 }
+    final var count: Int { order.count }
 
     /// Sets the result of `column` of `row` on `context` (`sqlite3_result_*`).
     func result(row: Int, column: Int32, context: OpaquePointer) {}

@@ -35,22 +35,14 @@ struct BulkLoader {
         var nodeIDs = [Int64](repeating: 0, count: batch.nodes.count)
         for (row, index) in nodeOrder.enumerated() { nodeIDs[Int(index)] = Int64(row) + 1 }
         timer.mark("sort nodes")
-        try tables.nodes.withRows(NodeRows(batch.nodes, only: nodeOrder, documentID: documentID)) {
-            try db.execute(sql: """
-                INSERT INTO nodes(id, kind, key, attrs, document_id, location, purl_type, purl_namespace, purl_name, purl_version)
-                SELECT id, kind, key, attrs, document_id, location, purl_type, purl_namespace, purl_name, purl_version
-                FROM \(tables.nodes.name)
-                """)
+        try tables.nodes.withRows(NodeRows(batch.nodes, order: nodeOrder, documentID: documentID)) {
+            try db.execute(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)")
         }
         timer.mark("nodes")
         let edgeOrder = WriteOrder.edges(batch.edges, nodeIDs: nodeIDs)
         timer.mark("sort edges")
-        try tables.edges.withRows(EdgeRows(batch.edges, nodeIDs: .table(nodeIDs), only: edgeOrder, documentID: documentID)) {
-            try db.execute(sql: """
-                INSERT INTO edges(id, kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs, document_id, location)
-                SELECT id, kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs, document_id, location
-                FROM \(tables.edges.name)
-                """)
+        try tables.edges.withRows(EdgeRows(batch.edges, nodeIDs: nodeIDs, order: edgeOrder, firstID: 1, documentID: documentID)) {
+            try db.execute(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)")
         }
         timer.mark("edges")
         for index in GraphIndexes.rebuiltByBulkLoad {

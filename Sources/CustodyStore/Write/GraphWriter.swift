@@ -7,7 +7,8 @@ import GRDB
 /// so a rejected document leaves no fact behind.
 ///
 /// Two paths with the same result: `BulkLoader` when a large document meets an empty graph
-/// (append, then build the indexes), `RowMerger` otherwise (look up, insert or merge).
+/// (append, then build the indexes); otherwise nodes one by one through `RowMerger`, new
+/// edges in one statement through `EdgeAppender` and repeated ones merged by `RowMerger`.
 struct GraphWriter {
     let db: Database
     let tables: BatchTable.Pair
@@ -26,23 +27,9 @@ struct GraphWriter {
             summary.edgesAdded = batch.edges.count
         } else {
             var merger = try RowMerger(db: db)
-            var nodeIDs = [Int64]()
-            nodeIDs.reserveCapacity(batch.nodes.count)
-            for node in batch.nodes {
-                let (id, added) = try merger.upsert(node, documentID: documentID)
-                nodeIDs.append(id)
-                if added { summary.nodesAdded += 1 }
-            }
+            let nodeIDs = try upsertNodes(batch.nodes, documentID: documentID, merger: &merger, summary: &summary)
             timer.mark("nodes")
-            let inserted = try EdgeAppender(db: db, tables: tables).append(batch.edges, nodeIDs: nodeIDs, documentID: documentID)
-            timer.mark("append edges")
-            for (index, edge) in batch.edges.enumerated() {
-                if inserted[index] {
-                    summary.edgesAdded += 1
-                } else {
-                    _ = try merger.merge(edge, src: nodeIDs[Int(edge.from)], dst: nodeIDs[Int(edge.to)], documentID: documentID)
-                }
-            }
+            _ = try writeEdges(batch.edges, nodeIDs: nodeIDs, documentID: documentID, merger: &merger, summary: &summary)
             timer.mark("edges")
         }
         if !batch.diagnostics.isEmpty {
@@ -63,27 +50,47 @@ struct GraphWriter {
     func writeDerived(_ facts: DerivedFacts) throws -> WriteSummary {
         var merger = try RowMerger(db: db)
         var summary = WriteSummary()
-        var nodeIDs = [Int64]()
-        var isNew = [Bool]()
-        for node in facts.batch.nodes {
-            let (id, added) = try merger.upsert(node, documentID: nil)
-            nodeIDs.append(id)
-            isNew.append(added)
-            if added { summary.nodesAdded += 1 }
-        }
+        let nodeIDs = try upsertNodes(facts.batch.nodes, documentID: nil, merger: &merger, summary: &summary)
+        let edgeIDs = try writeEdges(facts.batch.edges, nodeIDs: nodeIDs, documentID: nil, merger: &merger, summary: &summary)
         var documentIDs = try DocumentIDs(db: db)
-        for (index, edge) in facts.batch.edges.enumerated() {
-            let from = Int(edge.from), to = Int(edge.to)
-            let (id, added) = try merger.upsert(edge, src: nodeIDs[from], dst: nodeIDs[to],
-                                                endsAreNew: isNew[from] || isNew[to], documentID: nil)
-            if added { summary.edgesAdded += 1 }
-            let shas = index < facts.edgeEvidence.count ? facts.edgeEvidence[index] : []
+        for (index, shas) in facts.edgeEvidence.prefix(edgeIDs.count).enumerated() {
             for sha in shas {
                 guard let documentID = try documentIDs.id(of: sha) else { continue }
-                try merger.addEvidence(edge: id, documentID: documentID, location: "derived")
+                try merger.addEvidence(edge: edgeIDs[index], documentID: documentID, location: "derived")
             }
         }
         return summary
+    }
+
+    /// Inserts or merges every node; returns their stored ids by batch index.
+    private func upsertNodes(_ nodes: [NodeFact], documentID: Int64?, merger: inout RowMerger,
+                             summary: inout WriteSummary) throws -> [Int64] {
+        var nodeIDs = [Int64]()
+        nodeIDs.reserveCapacity(nodes.count)
+        for node in nodes {
+            let (id, added) = try merger.upsert(node, documentID: documentID)
+            nodeIDs.append(id)
+            if added { summary.nodesAdded += 1 }
+        }
+        return nodeIDs
+    }
+
+    /// Appends the new edges in one statement and merges the repeated ones; returns their
+    /// stored ids by batch index.
+    private func writeEdges(_ edges: [EdgeFact], nodeIDs: [Int64], documentID: Int64?, merger: inout RowMerger,
+                            summary: inout WriteSummary) throws -> [Int64] {
+        let inserted = try EdgeAppender(db: db, tables: tables).append(edges, nodeIDs: nodeIDs, documentID: documentID)
+        var edgeIDs = [Int64]()
+        edgeIDs.reserveCapacity(edges.count)
+        for (edge, id) in zip(edges, inserted) {
+            if let id {
+                summary.edgesAdded += 1
+                edgeIDs.append(id)
+            } else {
+                edgeIDs.append(try merger.merge(edge, src: nodeIDs[Int(edge.from)], dst: nodeIDs[Int(edge.to)], documentID: documentID))
+            }
+        }
+        return edgeIDs
     }
 
     private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp) throws -> Int64 {

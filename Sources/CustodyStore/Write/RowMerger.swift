@@ -2,10 +2,11 @@ import CustodyCore
 import GRDB
 import GRDBSQLite
 
-/// Writes facts one row at a time into a graph that already holds some: each node and edge
-/// is looked up by its identity and either inserted or merged into the stored one (intervals
-/// widen, `recorded` wins, attributes gain keys they lacked, existing keys keep their value),
-/// and a fact that already existed gets an evidence link in `*_evidence_extra`.
+/// Writes facts one row at a time into a graph that already holds some: each node is looked
+/// up by its identity and either inserted or merged into the stored one; each edge that
+/// `EdgeAppender` found already stored is merged into it (intervals widen, `recorded` wins,
+/// attributes gain keys they lacked, existing keys keep their value). A fact that already
+/// existed gets an evidence link in `*_evidence_extra`.
 ///
 /// A merge that changes nothing writes nothing: in a fleet of SBOMs most facts repeat, and
 /// rewriting an identical row still dirties its page, which every commit then writes to the WAL.
@@ -14,7 +15,6 @@ struct RowMerger {
     private let findNode: BulkStatement
     private let insertNode: BulkStatement
     private let mergeNodeAttributes: BulkStatement
-    private let insertEdge: BulkStatement
     private let findEdge: BulkStatement
     private let updateEdge: BulkStatement
     private let insertNodeEvidence: BulkStatement
@@ -34,10 +34,6 @@ struct RowMerger {
         mergeNodeAttributes = try BulkStatement(db, """
             UPDATE nodes SET attrs = CASE WHEN attrs IS NULL THEN ?2 ELSE json_patch(?2, attrs) END
             WHERE id = ?1 AND \(Self.bringsNewKey("?2", "attrs"))
-            """)
-        insertEdge = try BulkStatement(db, """
-            INSERT INTO edges(kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs, document_id, location)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(src, kind, dst, qualifier) DO NOTHING
             """)
         findEdge = try BulkStatement(db, """
             SELECT id, first_seen, last_seen, certainty FROM edges WHERE src = ?2 AND kind = ?1 AND dst = ?3 AND qualifier = ?4
@@ -82,36 +78,8 @@ struct RowMerger {
             mergeNodeAttributes.bind(2, attributes)
             try mergeNodeAttributes.step(db)
         }
-        if let documentID {
-            insertNodeEvidence.bind(1, id)
-            insertNodeEvidence.bind(2, documentID)
-            insertNodeEvidence.bind(3, node.location)
-            try insertNodeEvidence.step(db)
-        }
+        if let documentID { try link(insertNodeEvidence, id, documentID, node.location) }
         return (id, false)
-    }
-
-    /// Inserts the edge or widens the stored one; returns its id and whether it is new.
-    /// `endsAreNew`: one of its nodes was created by this write, so the edge cannot exist yet.
-    mutating func upsert(_ edge: EdgeFact, src: Int64, dst: Int64, endsAreNew: Bool, documentID: Int64?) throws -> (id: Int64, added: Bool) {
-        let attributes = edgeAttributes.encode(edge.attributes)
-        let first = edge.firstSeen?.nanosecondsSinceEpoch
-        let last = edge.lastSeen?.nanosecondsSinceEpoch
-        insertEdge.bind(1, edge.kind.rawValue)
-        insertEdge.bind(2, src)
-        insertEdge.bind(3, dst)
-        insertEdge.bind(4, edge.qualifier)
-        insertEdge.bind(5, first)
-        insertEdge.bind(6, last)
-        insertEdge.bind(7, edge.certainty.rawValue)
-        insertEdge.bind(8, attributes)
-        insertEdge.bind(9, documentID)
-        insertEdge.bind(10, documentID == nil ? nil : edge.location)
-        try insertEdge.step(db)
-        if endsAreNew || sqlite3_changes(db.sqliteConnection) == 1 {
-            return (sqlite3_last_insert_rowid(db.sqliteConnection), true)
-        }
-        return (try merge(edge, src: src, dst: dst, documentID: documentID), false)
     }
 
     /// Widens the stored edge that `edge` repeats (known to exist) and links it to
@@ -143,21 +111,21 @@ struct RowMerger {
             updateEdge.bind(6, changed ? 1 : 0)
             try updateEdge.step(db)
         }
-        if let documentID {
-            insertEdgeEvidence.bind(1, id)
-            insertEdgeEvidence.bind(2, documentID)
-            insertEdgeEvidence.bind(3, edge.location)
-            try insertEdgeEvidence.step(db)
-        }
+        if let documentID { try link(insertEdgeEvidence, id, documentID, edge.location) }
         return id
     }
 
     /// Links an edge to a document it was derived from.
     func addEvidence(edge id: Int64, documentID: Int64, location: String?) throws {
-        insertEdgeEvidence.bind(1, id)
-        insertEdgeEvidence.bind(2, documentID)
-        insertEdgeEvidence.bind(3, location)
-        try insertEdgeEvidence.step(db)
+        try link(insertEdgeEvidence, id, documentID, location)
+    }
+
+    /// Runs one of the `INSERT OR IGNORE INTO *_evidence_extra` statements.
+    private func link(_ insert: BulkStatement, _ id: Int64, _ documentID: Int64, _ location: String?) throws {
+        insert.bind(1, id)
+        insert.bind(2, documentID)
+        insert.bind(3, location)
+        try insert.step(db)
     }
 
     /// Interval ends merge ignoring unknowns (a timeless fact does not erase a known time).
