@@ -56,20 +56,44 @@ public final class WriteSession {
     /// Stores `document` and its facts in a savepoint: if anything fails, the document leaves
     /// nothing behind and the session goes on. Nil (nothing written) for bytes already stored.
     public func ingest(document: DocumentInput, batch: FactBatch, ingestedAt: Timestamp) throws -> WriteSummary? {
-        var summary: WriteSummary?
+        try ingest(group: [(document, batch)], ingestedAt: ingestedAt)[0].get()
+    }
+
+    /// Stores several documents and their facts, merged and written together (`GraphWriter`):
+    /// one lookup and one write per distinct fact of the group instead of one per document
+    /// asserting it. Atomic per document all the same: if the group's write fails, it is rolled
+    /// back and each document is written alone in its own savepoint, so only a document that
+    /// fails by itself is left out. One result per document, in order; nil for bytes already
+    /// stored (before or earlier in the group).
+    public func ingest(group: [(document: DocumentInput, batch: FactBatch)], ingestedAt: Timestamp) -> [Result<WriteSummary?, CustodyError>] {
+        var results = [Result<WriteSummary?, CustodyError>](repeating: .success(nil), count: group.count)
         do {
             try db.inSavepoint {
-                if try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE sha256 = ?", arguments: [document.sha256]) != nil {
-                    return .commit
+                var seen = Set<String>()
+                var positions: [Int] = []
+                for (position, entry) in group.enumerated() {
+                    guard seen.insert(entry.document.sha256).inserted,
+                          try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE sha256 = ?", arguments: [entry.document.sha256]) == nil
+                    else { continue }
+                    positions.append(position)
                 }
-                summary = try GraphWriter(db: db, tables: tables).write(document: document, batch: batch, ingestedAt: ingestedAt)
+                guard !positions.isEmpty else { return .commit }
+                let summaries = try GraphWriter(db: db, tables: tables).write(positions.map { group[$0] }, ingestedAt: ingestedAt)
+                for (position, summary) in zip(positions, summaries) { results[position] = .success(summary) }
                 return .commit
             }
-        } catch let error as CustodyError {
-            throw error
+            return results
         } catch {
-            throw CustodyError(.database, "writing to \(path) failed; nothing from \(document.source) was stored", cause: "\(error)")
+            guard group.count > 1 else { return [.failure(failure(error, source: group[0].document.source))] }
+            return group.map { entry in
+                Result { try ingest(group: [entry], ingestedAt: ingestedAt)[0].get() }
+                    .mapError { $0 as? CustodyError ?? failure($0, source: entry.document.source) }
+            }
         }
-        return summary
+    }
+
+    private func failure(_ error: any Error, source: String) -> CustodyError {
+        error as? CustodyError
+            ?? CustodyError(.database, "writing to \(path) failed; nothing from \(source) was stored", cause: "\(error)")
     }
 }

@@ -89,15 +89,7 @@ public struct FactBatch: Sendable {
     /// Kind ordinal (8 bits) and both ends (28 bits each; ids stay below 2^28 because a
     /// document is capped far below that many facts).
     private static func pack(_ kind: EdgeKind, _ from: LocalNodeID, _ to: LocalNodeID) -> UInt64 {
-        UInt64(ordinal(kind)) << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
-    }
-
-    /// The case's position: a payload-free enum is stored as its case index, read here
-    /// instead of hashing the raw value (a String) through `EdgeKind.ordinals` per edge.
-    @inline(__always)
-    private static func ordinal(_ kind: EdgeKind) -> UInt8 {
-        if MemoryLayout<EdgeKind>.size == 1 { return withUnsafeBytes(of: kind) { $0[0] } }
-        return UInt8(truncatingIfNeeded: EdgeKind.ordinals[kind] ?? 255)
+        UInt64(kind.ordinal) << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
     }
 
     public mutating func diagnose(_ diagnostic: Diagnostic) {

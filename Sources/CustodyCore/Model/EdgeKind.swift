@@ -81,4 +81,12 @@ public enum EdgeKind: String, Sendable, Hashable, CaseIterable, Codable, Compara
 
     /// Position in `allCases`, for compact keys.
     static let ordinals: [EdgeKind: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+
+    /// The case's position, for packed integer keys: a payload-free enum is stored as its case
+    /// index, read here instead of hashing the raw value (a String) through `ordinals`.
+    @inline(__always)
+    public var ordinal: UInt8 {
+        if MemoryLayout<EdgeKind>.size == 1 { return withUnsafeBytes(of: self) { $0[0] } }
+        return UInt8(truncatingIfNeeded: Self.ordinals[self] ?? 255)
+    }
 }

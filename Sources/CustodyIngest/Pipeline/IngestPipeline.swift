@@ -150,17 +150,31 @@ public struct IngestPipeline: Sendable {
     /// rather than per document, short enough that other readers see progress.
     static let groupCommitInterval: Duration = .seconds(2)
 
-    /// Writes documents `index…` in one transaction, each in its own savepoint, until the
-    /// group interval has passed or the inputs end; advances `index`. If the commit itself
-    /// fails, every document of the group that was stored is reported rejected with that error.
+    /// Writes documents `index…` in one transaction, in write groups (`WriteGroupBudget`),
+    /// until the group interval has passed or the inputs end; advances `index`. If the commit
+    /// itself fails, every document of the transaction that was stored is reported rejected
+    /// with that error.
     private func commitGroup(from index: inout Int, count: Int, next: (Int) -> Prepared) -> [IngestReport.Entry] {
         var entries: [IngestReport.Entry] = []
         let started = ContinuousClock.now
         do {
             try database.writeSession { session in
                 repeat {
-                    entries.append(commit(next(index), session: session))
-                    index += 1
+                    var group: [Ready] = []
+                    var slots: [Int] = []
+                    var budget = WriteGroupBudget()
+                    repeat {
+                        switch next(index) {
+                        case let .done(entry): entries.append(entry)
+                        case let .ready(ready):
+                            budget.add(ready)
+                            group.append(ready)
+                            slots.append(entries.count)
+                            entries.append(.init(source: ready.source, sha256: ready.sha256, outcome: .alreadyPresent(format: nil), diagnostics: []))
+                        }
+                        index += 1
+                    } while index < count && !budget.isFull
+                    for (slot, entry) in zip(slots, commit(group, session: session)) { entries[slot] = entry }
                 } while index < count && ContinuousClock.now - started < Self.groupCommitInterval
             }
         } catch {
@@ -179,32 +193,28 @@ public struct IngestPipeline: Sendable {
         return commitGroup(from: &index, count: 1) { _ in prepared }[0]
     }
 
-    /// The write of one document inside a group's transaction (its own savepoint).
-    private func commit(_ prepared: consuming Prepared, session: WriteSession) -> IngestReport.Entry {
-        guard case let .ready(ready) = prepared else {
-            if case let .done(entry) = prepared { return entry }
-            fatalError("unreachable")
-        }
-        var timer = PhaseTimer(label: ready.source)
+    /// The write of a group of documents inside a transaction (`WriteSession.ingest(group:)`:
+    /// merged, yet atomic per document). One entry per document, in order.
+    private func commit(_ group: [Ready], session: WriteSession) -> [IngestReport.Entry] {
+        guard !group.isEmpty else { return [] }
+        var timer = PhaseTimer(label: group.count == 1 ? group[0].source : "group of \(group.count) documents")
         defer { timer.report() }
-        let (source, sha, format, diagnostics) = (ready.source, ready.sha256, ready.format, ready.batch.diagnostics)
-        let written: WriteSummary?
-        do {
-            written = try session.ingest(document: ready.document, batch: ready.batch, ingestedAt: clock.now())
-            timer.mark("write")
-        } catch let error as CustodyError {
-            return .init(source: source, sha256: sha, outcome: .rejected(error), diagnostics: [])
-        } catch {
-            return .init(source: source, sha256: sha, outcome: .rejected(.rejected("\(error)", at: SourceLocation(path: source))), diagnostics: [])
-        }
+        let results = session.ingest(group: group.map { ($0.document, $0.batch) }, ingestedAt: clock.now())
+        timer.mark("write")
         // Freeing half a million facts takes a tenth of a second: another thread does it.
-        releaseInBackground(ready)
-        guard let summary = written else {
-            return .init(source: source, sha256: sha, outcome: .alreadyPresent(format: format), diagnostics: [])
+        releaseInBackground(group)
+        return zip(group, results).map { ready, result in
+            switch result {
+            case let .failure(error):
+                return .init(source: ready.source, sha256: ready.sha256, outcome: .rejected(error), diagnostics: [])
+            case .success(nil):
+                return .init(source: ready.source, sha256: ready.sha256, outcome: .alreadyPresent(format: ready.format), diagnostics: [])
+            case let .success(summary?):
+                return .init(source: ready.source, sha256: ready.sha256,
+                             outcome: .stored(format: ready.format, nodesAdded: summary.nodesAdded, edgesAdded: summary.edgesAdded),
+                             diagnostics: ready.batch.diagnostics)
+            }
         }
-        return .init(source: source, sha256: sha,
-                     outcome: .stored(format: format, nodesAdded: summary.nodesAdded, edgesAdded: summary.edgesAdded),
-                     diagnostics: diagnostics)
     }
 
     private func chooseIngestor(bytes: [UInt8], source: String, options: IngestOptions) throws -> any Ingestor {

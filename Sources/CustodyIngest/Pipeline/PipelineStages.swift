@@ -19,20 +19,48 @@ struct Ready: Sendable {
     let batch: FactBatch
 }
 
-/// Prepares documents `0..<count` in order on its own thread, one ahead of the caller, who
-/// takes them in order with `next()`. One document waits at most: memory stays bounded by
-/// three documents (being written, waiting, being prepared) whatever the directory holds.
+/// How much a write group takes (`WriteSession.ingest(group:)`): enough documents that the
+/// facts they share are looked up and written once (a fleet of SBOMs: about forty), few
+/// enough that memory stays bounded by one group being written and one being prepared. A
+/// group holds at least one document, however large.
+struct WriteGroupBudget {
+    static let maxFacts = 100_000
+    static let maxBytes = 64 << 20
+
+    private(set) var facts = 0
+    private(set) var bytes = 0
+
+    mutating func add(_ ready: Ready) {
+        facts += ready.batch.nodes.count + ready.batch.edges.count
+        bytes += ready.document.size
+    }
+
+    mutating func remove(_ ready: Ready) {
+        facts -= ready.batch.nodes.count + ready.batch.edges.count
+        bytes -= ready.document.size
+    }
+
+    var isFull: Bool { facts >= Self.maxFacts || bytes >= Self.maxBytes }
+}
+
+/// Prepares documents `0..<count` in order on its own thread, ahead of the caller, who takes
+/// them in order with `next()`. It runs at most one write group ahead (`WriteGroupBudget`):
+/// the next group is prepared while the current one is written, and memory stays bounded by
+/// two groups whatever the directory holds.
 final class Prefetch: @unchecked Sendable {
     private let condition = NSCondition()
-    private var slot: Prepared?
+    /// A few dozen documents at most: `removeFirst` is cheap enough.
+    private var queue: [Prepared] = []
+    private var queued = WriteGroupBudget()
 
     init(count: Int, lookup: CaseDatabase, prepare: @escaping @Sendable (Int, CaseDatabase) -> Prepared) {
         let thread = Thread { [self] in
             for index in 0..<count {
                 let prepared = prepare(index, lookup)
                 condition.lock()
-                while slot != nil { condition.wait() }
-                slot = prepared
+                while queued.isFull { condition.wait() }
+                if case let .ready(ready) = prepared { queued.add(ready) }
+                queue.append(prepared)
                 condition.broadcast()
                 condition.unlock()
             }
@@ -45,9 +73,9 @@ final class Prefetch: @unchecked Sendable {
     func next() -> Prepared {
         condition.lock()
         defer { condition.unlock() }
-        while slot == nil { condition.wait() }
-        let prepared = slot!
-        slot = nil
+        while queue.isEmpty { condition.wait() }
+        let prepared = queue.removeFirst()
+        if case let .ready(ready) = prepared { queued.remove(ready) }
         condition.broadcast()
         return prepared
     }

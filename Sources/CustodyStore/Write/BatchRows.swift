@@ -2,8 +2,9 @@ import CustodyCore
 import GRDBSQLite
 
 /// Nodes of a batch as `custody_batch_nodes` rows: the columns of `nodes` (see `BatchRows`
-/// for ids and order). SQLite reads a row column by column, so each row's values are worked
-/// out once, on its first column.
+/// for ids and order). SQLite reads a row column by column, so each row's derived values
+/// (attribute JSON, purl parts) are worked out once, on the first column that needs them;
+/// a lookup that reads only kind and key never computes them.
 final class NodeRows: BatchRows {
     /// The columns, in this order, of `nodes` and of the batch table.
     static let columns = "id, kind, key, attrs, document_id, location, purl_type, purl_namespace, purl_name, purl_version"
@@ -14,14 +15,14 @@ final class NodeRows: BatchRows {
     private var package: PackageColumns?
     private var memo = AttributeJSON.Memo()
 
-    init(_ nodes: [NodeFact], order: [Int32], firstID: Int64 = 1, documentID: Int64?) {
+    init(_ nodes: [NodeFact], order: [Int32], firstID: Int64 = 1, documents: DocumentColumn) {
         self.nodes = nodes
-        super.init(order: order, firstID: firstID, documentID: documentID)
+        super.init(order: order, firstID: firstID, documents: documents)
     }
 
     override func result(row: Int, column: Int32, context: OpaquePointer) {
         let index = Int(order[row])
-        if cachedRow != row {
+        if column >= 3, cachedRow != row {
             cachedRow = row
             attributes = memo.encode(nodes[index].attributes)
             package = FactColumns.package(of: nodes[index])
@@ -31,8 +32,8 @@ final class NodeRows: BatchRows {
         case 1: ResultValue.text(context, nodes[index].ref.kind.rawValue)
         case 2: ResultValue.text(context, nodes[index].ref.key)
         case 3: ResultValue.text(context, attributes)
-        case 4: ResultValue.int64(context, documentID)
-        case 5: ResultValue.text(context, documentID == nil ? nil : nodes[index].location)
+        case 4: ResultValue.int64(context, documents[index])
+        case 5: ResultValue.text(context, documents[index] == nil ? nil : nodes[index].location)
         case 6: ResultValue.text(context, package?.type)
         case 7: ResultValue.text(context, package?.namespace)
         case 8: ResultValue.text(context, package?.name)
@@ -51,10 +52,10 @@ final class EdgeRows: BatchRows {
     let nodeIDs: [Int64]
     private var memo = AttributeJSON.Memo()
 
-    init(_ edges: [EdgeFact], nodeIDs: [Int64], order: [Int32], firstID: Int64, documentID: Int64?) {
+    init(_ edges: [EdgeFact], nodeIDs: [Int64], order: [Int32], firstID: Int64, documents: DocumentColumn) {
         self.edges = edges
         self.nodeIDs = nodeIDs
-        super.init(order: order, firstID: firstID, documentID: documentID)
+        super.init(order: order, firstID: firstID, documents: documents)
     }
 
     override func result(row: Int, column: Int32, context: OpaquePointer) {
@@ -69,8 +70,32 @@ final class EdgeRows: BatchRows {
         case 6: ResultValue.int64(context, edges[index].lastSeen?.nanosecondsSinceEpoch)
         case 7: ResultValue.text(context, edges[index].certainty.rawValue)
         case 8: ResultValue.text(context, edges[index].attributes.isEmpty ? nil : memo.encode(edges[index].attributes))
-        case 9: ResultValue.int64(context, documentID)
-        default: ResultValue.text(context, documentID == nil ? nil : edges[index].location)
+        case 9: ResultValue.int64(context, documents[index])
+        default: ResultValue.text(context, documents[index] == nil ? nil : edges[index].location)
+        }
+    }
+}
+
+/// Evidence links as `custody_batch_evidence` rows: the columns of `node_evidence_extra` and
+/// `edge_evidence_extra` (the fact's stored id first), in the order given.
+final class EvidenceRows: BatchRows {
+    static let columns = "subject, document_id, location"
+    static let schema = "CREATE TABLE x(\(columns))"
+    let links: [(subject: Int64, documentID: Int64, location: String?)]
+
+    /// `links` sorted by subject and document: the order of both tables' primary keys.
+    init(_ links: [(subject: Int64, documentID: Int64, location: String?)]) {
+        self.links = links
+        super.init(order: [], firstID: 0, documents: .none)
+    }
+
+    override var rowCount: Int { links.count }
+
+    override func result(row: Int, column: Int32, context: OpaquePointer) {
+        switch column {
+        case 0: sqlite3_result_int64(context, links[row].subject)
+        case 1: sqlite3_result_int64(context, links[row].documentID)
+        default: ResultValue.text(context, links[row].location)
         }
     }
 }

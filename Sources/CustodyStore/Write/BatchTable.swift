@@ -9,17 +9,18 @@ import GRDBSQLite
 class BatchRows {
     let order: [Int32]
     let firstID: Int64
-    /// The asserting document; nil for derived facts, which then get no inline evidence.
-    let documentID: Int64?
+    /// The asserting document of each fact (by fact index); none for derived facts, which
+    /// then get no inline evidence.
+    let documents: DocumentColumn
 
-    init(order: [Int32], firstID: Int64, documentID: Int64?) {
+    init(order: [Int32], firstID: Int64, documents: DocumentColumn) {
         self.order = order
         self.firstID = firstID
-        self.documentID = documentID
+        self.documents = documents
     }
 
     /// Number of rows.
-    final var count: Int { order.count }
+    var rowCount: Int { order.count }
 
     /// Sets the result of `column` of `row` on `context` (`sqlite3_result_*`).
     func result(row: Int, column: Int32, context: OpaquePointer) {}
@@ -42,14 +43,16 @@ final class BatchTable: @unchecked Sendable {
         self.schema = schema
     }
 
-    /// The batch tables of one connection: `custody_batch_nodes` and `custody_batch_edges`.
+    /// The batch tables of one connection: `custody_batch_nodes`, `custody_batch_edges` and
+    /// `custody_batch_evidence`.
     struct Pair: Sendable {
         let nodes = BatchTable(name: "custody_batch_nodes", schema: NodeRows.schema)
         let edges = BatchTable(name: "custody_batch_edges", schema: EdgeRows.schema)
+        let evidence = BatchTable(name: "custody_batch_evidence", schema: EvidenceRows.schema)
 
-        /// Adds both tables to a new connection (from `Configuration.prepareDatabase`).
+        /// Adds the tables to a new connection (from `Configuration.prepareDatabase`).
         func register(on connection: OpaquePointer?) throws {
-            for table in [nodes, edges] {
+            for table in [nodes, edges, evidence] {
                 let owner = Unmanaged.passRetained(table)
                 let code = sqlite3_create_module_v2(connection, table.name, BatchTable.module, owner.toOpaque()) { aux in
                     aux.map { Unmanaged<BatchTable>.fromOpaque($0).release() }
@@ -106,7 +109,7 @@ final class BatchTable: @unchecked Sendable {
             return SQLITE_OK
         }
         module.pointee.xBestIndex = { vtab, info in
-            let count = BatchTable.owner(vtab).rows?.count ?? 0
+            let count = BatchTable.owner(vtab).rows?.rowCount ?? 0
             info!.pointee.estimatedCost = Double(max(count, 1))
             info!.pointee.estimatedRows = Int64(count)
             return SQLITE_OK
@@ -129,7 +132,7 @@ final class BatchTable: @unchecked Sendable {
             let state = BatchTable.cursor(cursor)
             let rows = BatchTable.owner(cursor!.pointee.pVtab).rows
             state.pointee.row = 0
-            state.pointee.count = rows?.count ?? 0
+            state.pointee.count = rows?.rowCount ?? 0
             state.pointee.rows = rows.map { Unmanaged.passUnretained($0) }
             return SQLITE_OK
         }

@@ -1,96 +1,69 @@
 import CustodyCore
 import GRDB
 
-/// Writes one document and everything it asserts in a single transaction: the document row,
-/// nodes (merged by kind and key), edges (merged by ends, kind and qualifier, intervals
-/// widened), and the evidence links with their locations. A failure rolls everything back,
-/// so a rejected document leaves no fact behind.
-///
-/// Two paths with the same result: `BulkLoader` when a large document meets an empty graph
-/// (append, then build the indexes); otherwise nodes one by one through `RowMerger`, new
-/// edges in one statement through `EdgeAppender` and repeated ones merged by `RowMerger`.
+/// Writes documents and the facts they assert: the document rows (content-addressed, raw bytes
+/// compressed), their diagnostics, then every document's facts merged into one group
+/// (`GroupFacts`) and written set-based (`FactWriter`). The caller holds the transaction or
+/// savepoint that makes it all-or-nothing.
 struct GraphWriter {
     let db: Database
     let tables: BatchTable.Pair
 
-    func write(document: DocumentInput, batch: FactBatch, ingestedAt: Timestamp) throws -> WriteSummary {
+    /// Stores `documents` (none stored before) and their facts; one summary each, in order.
+    func write(_ documents: [(document: DocumentInput, batch: FactBatch)], ingestedAt: Timestamp) throws -> [WriteSummary] {
         var timer = PhaseTimer(label: "write")
         defer { timer.report() }
-        let documentID = try insertDocument(document, ingestedAt: ingestedAt)
-        timer.mark("document")
-        var summary = WriteSummary()
-        summary.nodesSeen = batch.nodes.count
-        summary.edgesSeen = batch.edges.count
-        if try BulkLoader.applies(to: batch, in: db) {
-            try BulkLoader(db: db, tables: tables).load(batch, documentID: documentID, timer: &timer)
-            summary.nodesAdded = batch.nodes.count
-            summary.edgesAdded = batch.edges.count
-        } else {
-            var merger = try RowMerger(db: db)
-            let nodeIDs = try upsertNodes(batch.nodes, documentID: documentID, merger: &merger, summary: &summary)
-            timer.mark("nodes")
-            _ = try writeEdges(batch.edges, nodeIDs: nodeIDs, documentID: documentID, merger: &merger, summary: &summary)
-            timer.mark("edges")
+        var documentIDs: [Int64] = []
+        for (document, batch) in documents {
+            let id = try insertDocument(document, ingestedAt: ingestedAt)
+            try insertDiagnostics(batch.diagnostics, documentID: id)
+            documentIDs.append(id)
         }
-        if !batch.diagnostics.isEmpty {
-            let insert = try BulkStatement(db, "INSERT INTO diagnostics(document_id, severity, message, location) VALUES (?1, ?2, ?3, ?4)")
-            for diagnostic in batch.diagnostics {
-                insert.bind(1, documentID)
-                insert.bind(2, diagnostic.severity.rawValue)
-                insert.bind(3, diagnostic.message)
-                insert.bind(4, diagnostic.location)
-                try insert.step(db)
-            }
+        timer.mark("documents")
+        let facts = documents.count == 1
+            ? GroupFacts(batch: documents[0].batch, documentID: documentIDs[0])
+            : GroupFacts(merging: documents.map(\.batch), documents: documentIDs)
+        timer.mark("merge")
+        let written = try FactWriter(db: db, tables: tables).write(facts, timer: &timer)
+        var summaries = documents.map { _, batch in
+            var summary = WriteSummary()
+            summary.nodesSeen = batch.nodes.count
+            summary.edgesSeen = batch.edges.count
+            return summary
         }
-        return summary
+        // A fact counts as added by the first document of the group that asserted it.
+        let position = Dictionary(uniqueKeysWithValues: documentIDs.enumerated().map { ($1, $0) })
+        func owner(_ documents: DocumentColumn, _ index: Int) -> Int {
+            documents[index].flatMap { position[$0] } ?? 0
+        }
+        for (index, added) in written.nodeAdded.enumerated() where added {
+            summaries[summaries.count == 1 ? 0 : owner(facts.nodeDocuments, index)].nodesAdded += 1
+        }
+        for (index, added) in written.edgeAdded.enumerated() where added {
+            summaries[summaries.count == 1 ? 0 : owner(facts.edgeDocuments, index)].edgesAdded += 1
+        }
+        return summaries
     }
 
     /// Writes derived facts: nodes are merged as usual (without evidence of their own), edges
     /// get evidence links to the documents they were derived from.
-    func writeDerived(_ facts: DerivedFacts) throws -> WriteSummary {
-        var merger = try RowMerger(db: db)
-        var summary = WriteSummary()
-        let nodeIDs = try upsertNodes(facts.batch.nodes, documentID: nil, merger: &merger, summary: &summary)
-        let edgeIDs = try writeEdges(facts.batch.edges, nodeIDs: nodeIDs, documentID: nil, merger: &merger, summary: &summary)
+    func writeDerived(_ derived: DerivedFacts) throws -> WriteSummary {
         var documentIDs = try DocumentIDs(db: db)
-        for (index, shas) in facts.edgeEvidence.prefix(edgeIDs.count).enumerated() {
-            for sha in shas {
-                guard let documentID = try documentIDs.id(of: sha) else { continue }
-                try merger.addEvidence(edge: edgeIDs[index], documentID: documentID, location: "derived")
-            }
+        var evidence: [[Int64]] = []
+        evidence.reserveCapacity(derived.edgeEvidence.count)
+        for shas in derived.edgeEvidence.prefix(derived.batch.edges.count) {
+            evidence.append(try shas.compactMap { try documentIDs.id(of: $0) })
         }
+        let facts = GroupFacts(derived: derived.batch, edgeEvidence: evidence, location: "derived")
+        var timer = PhaseTimer(label: "write derived")
+        defer { timer.report() }
+        let written = try FactWriter(db: db, tables: tables).write(facts, timer: &timer)
+        var summary = WriteSummary()
+        summary.nodesSeen = facts.nodes.count
+        summary.edgesSeen = facts.edges.count
+        summary.nodesAdded = written.nodeAdded.lazy.filter { $0 }.count
+        summary.edgesAdded = written.edgeAdded.lazy.filter { $0 }.count
         return summary
-    }
-
-    /// Inserts or merges every node; returns their stored ids by batch index.
-    private func upsertNodes(_ nodes: [NodeFact], documentID: Int64?, merger: inout RowMerger,
-                             summary: inout WriteSummary) throws -> [Int64] {
-        var nodeIDs = [Int64]()
-        nodeIDs.reserveCapacity(nodes.count)
-        for node in nodes {
-            let (id, added) = try merger.upsert(node, documentID: documentID)
-            nodeIDs.append(id)
-            if added { summary.nodesAdded += 1 }
-        }
-        return nodeIDs
-    }
-
-    /// Appends the new edges in one statement and merges the repeated ones; returns their
-    /// stored ids by batch index.
-    private func writeEdges(_ edges: [EdgeFact], nodeIDs: [Int64], documentID: Int64?, merger: inout RowMerger,
-                            summary: inout WriteSummary) throws -> [Int64] {
-        let inserted = try EdgeAppender(db: db, tables: tables).append(edges, nodeIDs: nodeIDs, documentID: documentID)
-        var edgeIDs = [Int64]()
-        edgeIDs.reserveCapacity(edges.count)
-        for (edge, id) in zip(edges, inserted) {
-            if let id {
-                summary.edgesAdded += 1
-                edgeIDs.append(id)
-            } else {
-                edgeIDs.append(try merger.merge(edge, src: nodeIDs[Int(edge.from)], dst: nodeIDs[Int(edge.to)], documentID: documentID))
-            }
-        }
-        return edgeIDs
     }
 
     private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp) throws -> Int64 {
@@ -111,6 +84,18 @@ struct GraphWriter {
             throw CustodyError(.internalError, "document row was not created")
         }
         return id
+    }
+
+    private func insertDiagnostics(_ diagnostics: [Diagnostic], documentID: Int64) throws {
+        guard !diagnostics.isEmpty else { return }
+        let insert = try BulkStatement(db, "INSERT INTO diagnostics(document_id, severity, message, location) VALUES (?1, ?2, ?3, ?4)")
+        for diagnostic in diagnostics {
+            insert.bind(1, documentID)
+            insert.bind(2, diagnostic.severity.rawValue)
+            insert.bind(3, diagnostic.message)
+            insert.bind(4, diagnostic.location)
+            try insert.step(db)
+        }
     }
 }
 

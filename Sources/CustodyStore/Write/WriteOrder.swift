@@ -22,14 +22,20 @@ enum WriteOrder {
         return order
     }
 
-    /// Edge indexes sorted by stored source id, kind, stored destination id and qualifier;
-    /// `nodeIDs` are the stored ids of the batch nodes.
-    static func edges(_ edges: [EdgeFact], nodeIDs: [Int64]) -> [Int32] {
+    /// Edge indexes (all, or those of `subset`) sorted by stored source id, kind, stored
+    /// destination id and qualifier; `nodeIDs` are the stored ids of the batch nodes.
+    static func edges(_ edges: [EdgeFact], nodeIDs: [Int64], among subset: [Int32]? = nil) -> [Int32] {
         var keyed = [(src: Int64, low: UInt64, index: Int32)]()
-        keyed.reserveCapacity(edges.count)
-        for (index, edge) in edges.enumerated() {
+        keyed.reserveCapacity(subset?.count ?? edges.count)
+        func add(_ index: Int32) {
+            let edge = edges[Int(index)]
             let low = UInt64(edgeRank[edge.kind]!) << 56 | UInt64(nodeIDs[Int(edge.to)])
-            keyed.append((nodeIDs[Int(edge.from)], low, Int32(index)))
+            keyed.append((nodeIDs[Int(edge.from)], low, index))
+        }
+        if let subset {
+            for index in subset { add(index) }
+        } else {
+            for index in edges.indices { add(Int32(index)) }
         }
         keyed.sort { a, b in
             if a.src != b.src { return a.src < b.src }

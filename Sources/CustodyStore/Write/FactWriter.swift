@@ -1,0 +1,171 @@
+import CustodyCore
+import GRDB
+
+/// Writes a group of facts (`GroupFacts`) set-based, each step one SQL statement over a batch
+/// table (`BatchTable`) in index order:
+///
+/// 1. look up which nodes are stored already (skipped on an empty graph), insert the others
+///    with ids chosen here;
+/// 2. the same for edges, looking up only those whose two ends were stored before (an edge to
+///    a new node cannot exist yet: in a fleet of SBOMs, every `contains` edge of the new image);
+/// 3. merge into stored facts what the group adds to them (`StoredFactMerges`, only when
+///    something changes), and link them, and every later assertion, to their documents.
+///
+/// Into an empty graph with many facts (the first SBOM of a case, the first group of a
+/// fleet), the secondary indexes are dropped first and rebuilt by sorting afterwards
+/// (`GraphIndexes`): about three times cheaper than maintaining them through half a million
+/// inserts in random order. The unique indexes are the identity of facts and stay; rows are
+/// inserted in their order.
+struct FactWriter {
+    /// Below this many facts, keeping the indexes is as fast and no schema change is worth it.
+    static let bulkMinimumFacts = 5_000
+
+    let db: Database
+    let tables: BatchTable.Pair
+
+    /// Stored ids of the group's facts, and which of them this write added.
+    struct Written {
+        var nodeIDs: [Int64]
+        var edgeIDs: [Int64]
+        var nodeAdded: [Bool]
+        var edgeAdded: [Bool]
+    }
+
+    func write(_ facts: GroupFacts, timer: inout PhaseTimer) throws -> Written {
+        let empty = try graphIsEmpty()
+        let bulk = empty && facts.nodes.count + facts.edges.count >= Self.bulkMinimumFacts
+        if bulk {
+            for index in GraphIndexes.rebuiltByBulkLoad { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+        }
+        var merges = try StoredFactMerges(db: db)
+        let nodes = try writeNodes(facts, lookUp: !empty, merges: &merges)
+        timer.mark("nodes")
+        let edges = try writeEdges(facts, nodeIDs: nodes.ids, nodeAdded: nodes.added, lookUp: !empty, merges: &merges, timer: &timer)
+        try link(facts.nodes.count, facts.nodeDocuments, facts.nodeOccurrences, ids: nodes.ids, added: nodes.added,
+                 location: { facts.nodes[$0].location }, into: "node_evidence_extra(node_id, document_id, location)")
+        timer.mark("node evidence")
+        try link(facts.edges.count, facts.edgeDocuments, facts.edgeOccurrences, ids: edges.ids, added: edges.added,
+                 location: { facts.edges[$0].location }, into: "edge_evidence_extra(edge_id, document_id, location)")
+        timer.mark("edge evidence")
+        if bulk {
+            for index in GraphIndexes.rebuiltByBulkLoad {
+                try db.execute(sql: index.create)
+                timer.mark(index.name)
+            }
+        }
+        return Written(nodeIDs: nodes.ids, edgeIDs: edges.ids, nodeAdded: nodes.added, edgeAdded: edges.added)
+    }
+
+    private func graphIsEmpty() throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM edges)
+               AND NOT EXISTS (SELECT 1 FROM node_evidence_extra) AND NOT EXISTS (SELECT 1 FROM edge_evidence_extra)
+            """) ?? false
+    }
+
+    /// Finds the stored nodes, merges attributes into them, inserts the rest.
+    private func writeNodes(_ facts: GroupFacts, lookUp: Bool, merges: inout StoredFactMerges) throws -> (ids: [Int64], added: [Bool]) {
+        var ids = [Int64](repeating: 0, count: facts.nodes.count)
+        let order = WriteOrder.nodes(facts.nodes)
+        if lookUp {
+            let lookup = try BulkStatement(db, """
+                SELECT b.id, n.id, n.attrs FROM \(tables.nodes.name) AS b CROSS JOIN nodes AS n ON n.kind = b.kind AND n.key = b.key
+                """)
+            var stored: [(index: Int, attributes: String?)] = []
+            try tables.nodes.withRows(NodeRows(facts.nodes, order: order, firstID: 0, documents: .none)) {
+                try lookup.eachRow(db) { row in
+                    let index = Int(order[Int(row.int64(0))])
+                    ids[index] = row.int64(1)
+                    stored.append((index, row.text(2)))
+                }
+            }
+            for (index, attributes) in stored {
+                try merges.mergeAttributes(of: ids[index], stored: attributes, with: facts.nodes[index].attributes)
+            }
+        }
+        let newOrder = lookUp ? order.filter { ids[Int($0)] == 0 } : order
+        var added = [Bool](repeating: false, count: facts.nodes.count)
+        if !newOrder.isEmpty {
+            let firstID = try nextID(in: "nodes")
+            try tables.nodes.withRows(NodeRows(facts.nodes, order: newOrder, firstID: firstID, documents: facts.nodeDocuments)) {
+                try db.execute(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)")
+            }
+            for (row, index) in newOrder.enumerated() {
+                ids[Int(index)] = firstID + Int64(row)
+                added[Int(index)] = true
+            }
+        }
+        return (ids, added)
+    }
+
+    /// Finds the stored edges among those between stored nodes, widens them, inserts the rest.
+    private func writeEdges(_ facts: GroupFacts, nodeIDs: [Int64], nodeAdded: [Bool], lookUp: Bool,
+                            merges: inout StoredFactMerges, timer: inout PhaseTimer) throws -> (ids: [Int64], added: [Bool]) {
+        var ids = [Int64](repeating: 0, count: facts.edges.count)
+        if lookUp {
+            let candidates = facts.edges.indices.filter { !nodeAdded[Int(facts.edges[$0].from)] && !nodeAdded[Int(facts.edges[$0].to)] }
+            if !candidates.isEmpty {
+                let order = WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: candidates.map(Int32.init))
+                let lookup = try BulkStatement(db, """
+                    SELECT b.id, e.id, e.first_seen, e.last_seen, e.certainty FROM \(tables.edges.name) AS b
+                    CROSS JOIN edges AS e ON e.src = b.src AND e.kind = b.kind AND e.dst = b.dst AND e.qualifier = b.qualifier
+                    """)
+                var stored: [(index: Int, state: StoredFactMerges.EdgeState)] = []
+                try tables.edges.withRows(EdgeRows(facts.edges, nodeIDs: nodeIDs, order: order, firstID: 0, documents: .none)) {
+                    try lookup.eachRow(db) { row in
+                        let index = Int(order[Int(row.int64(0))])
+                        ids[index] = row.int64(1)
+                        stored.append((index, .init(firstSeen: row.optionalInt64(2), lastSeen: row.optionalInt64(3), certainty: row.text(4))))
+                    }
+                }
+                timer.mark("edge lookup")
+                for (index, state) in stored {
+                    try merges.widen(ids[index], stored: state, with: facts.edges[index])
+                }
+                timer.mark("edge merges")
+            }
+        }
+        var added = [Bool](repeating: false, count: facts.edges.count)
+        let newEdges = lookUp ? facts.edges.indices.filter { ids[$0] == 0 }.map(Int32.init) : nil
+        let order = WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: newEdges)
+        if !order.isEmpty {
+            let firstID = try nextID(in: "edges")
+            try tables.edges.withRows(EdgeRows(facts.edges, nodeIDs: nodeIDs, order: order, firstID: firstID, documents: facts.edgeDocuments)) {
+                try db.execute(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)")
+            }
+            for (row, index) in order.enumerated() {
+                ids[Int(index)] = firstID + Int64(row)
+                added[Int(index)] = true
+            }
+        }
+        timer.mark("edge inserts")
+        return (ids, added)
+    }
+
+    /// Evidence links for facts that were stored before (their first document of this group)
+    /// and for every later assertion in the group, sorted by the table's primary key.
+    private func link(_ count: Int, _ documents: DocumentColumn, _ occurrences: [GroupFacts.Occurrence],
+                      ids: [Int64], added: [Bool], location: (Int) -> String?, into table: String) throws {
+        var links: [(subject: Int64, documentID: Int64, location: String?)] = []
+        links.reserveCapacity(occurrences.count)
+        if case .none = documents {} else {
+            for index in 0..<count where !added[index] {
+                if let documentID = documents[index] { links.append((ids[index], documentID, location(index))) }
+            }
+        }
+        for occurrence in occurrences {
+            links.append((ids[Int(occurrence.fact)], occurrence.documentID, occurrence.location))
+        }
+        guard !links.isEmpty else { return }
+        links.sort { $0.subject != $1.subject ? $0.subject < $1.subject : $0.documentID < $1.documentID }
+        try tables.evidence.withRows(EvidenceRows(links)) {
+            try db.execute(sql: "INSERT OR IGNORE INTO \(table) SELECT \(EvidenceRows.columns) FROM \(tables.evidence.name)")
+        }
+    }
+
+    /// The id the next appended row gets (ids are chosen here so that row `r` of a batch gets
+    /// `first + r` and no id has to be read back).
+    private func nextID(in table: String) throws -> Int64 {
+        (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM \(table)") ?? 0) + 1
+    }
+}

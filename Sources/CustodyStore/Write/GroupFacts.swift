@@ -1,0 +1,144 @@
+import CustodyCore
+
+/// The facts of several documents merged in memory before one write (`GroupWriter`): a node or
+/// edge that many documents assert — the same base-image packages in a fleet of SBOMs, the same
+/// Deployment in every snapshot — is looked up and written once per group instead of once per
+/// document, and its rows reach SQLite sorted together, so each index page is touched once.
+///
+/// A merged fact keeps the values the first document gave it (its location is that document's,
+/// its inline evidence if it is new) and merges the later ones by `FactBatch`'s rules: attributes
+/// gain keys they lacked, intervals widen, `recorded` wins. Each later assertion is kept as an
+/// `Occurrence`, which becomes an evidence link. Merging in document order gives exactly what
+/// writing the documents one after the other would.
+struct GroupFacts {
+    /// Where a fact was asserted, beyond its first document: an evidence link to write.
+    struct Occurrence {
+        var fact: Int32
+        var documentID: Int64
+        var location: String?
+    }
+
+    var nodes: [NodeFact] = []
+    /// The first asserting document of each node; `nil` for all of them (derived facts) or
+    /// for none.
+    var nodeDocuments = DocumentColumn.none
+    var nodeOccurrences: [Occurrence] = []
+    /// Edges whose `from`/`to` index `nodes`.
+    var edges: [EdgeFact] = []
+    var edgeDocuments = DocumentColumn.none
+    var edgeOccurrences: [Occurrence] = []
+
+    init() {}
+
+    /// One document's facts as they are (a `FactBatch` is deduplicated already).
+    init(batch: FactBatch, documentID: Int64) {
+        nodes = batch.nodes
+        edges = batch.edges
+        nodeDocuments = .all(documentID)
+        edgeDocuments = .all(documentID)
+    }
+
+    /// Derived facts: no node evidence; each edge cites the documents it was derived from, all
+    /// as evidence links (no inline document).
+    init(derived batch: FactBatch, edgeEvidence: [[Int64]], location: String) {
+        nodes = batch.nodes
+        edges = batch.edges
+        for (index, documents) in edgeEvidence.enumerated() {
+            for documentID in documents {
+                edgeOccurrences.append(Occurrence(fact: Int32(index), documentID: documentID, location: location))
+            }
+        }
+    }
+
+    /// Several documents' facts, merged; `documents[i]` asserted `batches[i]`.
+    init(merging batches: [FactBatch], documents: [Int64]) {
+        precondition(batches.count == documents.count)
+        var firstNodeDocuments: [Int64] = []
+        var firstEdgeDocuments: [Int64] = []
+        var nodeIndex: [NodeRef: Int32] = [:]
+        var edgeIndex: [EdgeIdentity: Int32] = [:]
+        var packedEdgeIndex: [UInt64: Int32] = [:]
+        for (batch, documentID) in zip(batches, documents) {
+            var local = [Int32]()
+            local.reserveCapacity(batch.nodes.count)
+            for node in batch.nodes {
+                if let index = nodeIndex[node.ref] {
+                    if !node.attributes.isEmpty {
+                        nodes[Int(index)].attributes.merge(node.attributes) { old, _ in old }
+                    }
+                    if nodes[Int(index)].package == nil { nodes[Int(index)].package = node.package }
+                    nodeOccurrences.append(Occurrence(fact: index, documentID: documentID, location: node.location))
+                    local.append(index)
+                } else {
+                    let index = Int32(nodes.count)
+                    nodeIndex[node.ref] = index
+                    nodes.append(node)
+                    firstNodeDocuments.append(documentID)
+                    local.append(index)
+                }
+            }
+            for var edge in batch.edges {
+                edge.from = local[Int(edge.from)]
+                edge.to = local[Int(edge.to)]
+                // Unqualified edges (nearly all) by one packed integer, like `FactBatch`.
+                let packed = edge.qualifier.isEmpty && edge.from < 1 << 28 && edge.to < 1 << 28
+                let key = packed ? Self.pack(edge) : 0
+                if let index = packed ? packedEdgeIndex[key] : edgeIndex[EdgeIdentity(edge)] {
+                    edges[Int(index)].widen(with: edge)
+                    edgeOccurrences.append(Occurrence(fact: index, documentID: documentID, location: edge.location))
+                } else {
+                    if packed { packedEdgeIndex[key] = Int32(edges.count) } else { edgeIndex[EdgeIdentity(edge)] = Int32(edges.count) }
+                    edges.append(edge)
+                    firstEdgeDocuments.append(documentID)
+                }
+            }
+        }
+        nodeDocuments = .each(firstNodeDocuments)
+        edgeDocuments = .each(firstEdgeDocuments)
+    }
+
+    /// Kind (8 bits) and both ends (28 bits each) of an unqualified edge.
+    private static func pack(_ edge: EdgeFact) -> UInt64 {
+        UInt64(edge.kind.ordinal) << 56 | UInt64(UInt32(bitPattern: edge.from)) << 28 | UInt64(UInt32(bitPattern: edge.to))
+    }
+
+    /// An edge's identity within the group: ends (group node indexes), kind and qualifier.
+    private struct EdgeIdentity: Hashable {
+        var ends: UInt64
+        var kind: EdgeKind
+        var qualifier: String
+
+        init(_ edge: EdgeFact) {
+            ends = UInt64(UInt32(bitPattern: edge.from)) << 32 | UInt64(UInt32(bitPattern: edge.to))
+            kind = edge.kind
+            qualifier = edge.qualifier
+        }
+    }
+}
+
+/// The document id column of batch rows: the same for every row, or one per fact.
+enum DocumentColumn {
+    case none
+    case all(Int64)
+    case each([Int64])
+
+    subscript(index: Int) -> Int64? {
+        switch self {
+        case .none: nil
+        case let .all(id): id
+        case let .each(ids): ids[index]
+        }
+    }
+}
+
+extension EdgeFact {
+    /// Merges a later assertion of the same edge into this one (`FactBatch`'s rules).
+    mutating func widen(with later: EdgeFact) {
+        firstSeen = firstSeen.earliest(later.firstSeen)
+        lastSeen = lastSeen.latest(later.lastSeen)
+        certainty = max(certainty, later.certainty)
+        if !later.attributes.isEmpty {
+            attributes.merge(later.attributes) { old, _ in old }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import CustodyCore
+import GRDB
+
+/// Merges what a group of facts adds to facts already stored: a node's attributes gain keys
+/// they lacked (existing keys keep their value); an edge's interval widens, `recorded` wins,
+/// and its attributes gain keys the same way.
+///
+/// A merge that changes nothing writes nothing: in a fleet of SBOMs most facts repeat, and
+/// rewriting an identical row still dirties its page, which every commit then writes to the WAL.
+struct StoredFactMerges {
+    /// The stored columns of an edge that a merge may change (attributes are merged in SQL).
+    struct EdgeState {
+        var firstSeen: Int64?
+        var lastSeen: Int64?
+        var certainty: String?
+    }
+
+    let db: Database
+    private let mergeNodeAttributes: BulkStatement
+    private let updateEdge: BulkStatement
+    private var nodeAttributes = AttributeJSON.Memo()
+    private var edgeAttributes = AttributeJSON.Memo()
+
+    init(db: Database) throws {
+        self.db = db
+        // Only when the new attributes bring a key the stored ones lack (json_patch keeps the
+        // stored values: they are the patch applied over the new object).
+        mergeNodeAttributes = try BulkStatement(db, """
+            UPDATE nodes SET attrs = CASE WHEN attrs IS NULL THEN ?2 ELSE json_patch(?2, attrs) END
+            WHERE id = ?1 AND \(Self.bringsNewKey("?2", "attrs"))
+            """)
+        updateEdge = try BulkStatement(db, """
+            UPDATE edges SET first_seen = ?2, last_seen = ?3, certainty = ?4,
+                attrs = CASE WHEN ?5 IS NULL OR NOT \(Self.bringsNewKey("?5", "attrs")) THEN attrs
+                             WHEN attrs IS NULL THEN ?5 ELSE json_patch(?5, attrs) END
+            WHERE id = ?1 AND (?6 OR (?5 IS NOT NULL AND \(Self.bringsNewKey("?5", "attrs"))))
+            """)
+    }
+
+    /// SQL that is true when the JSON object `new` has a key the JSON object `stored` lacks.
+    private static func bringsNewKey(_ new: String, _ stored: String) -> String {
+        "(\(stored) IS NULL OR EXISTS (SELECT 1 FROM json_each(\(new)) AS n WHERE NOT EXISTS (SELECT 1 FROM json_each(\(stored)) AS o WHERE o.key = n.key)))"
+    }
+
+    /// Adds to stored node `id` the attribute keys it lacks.
+    mutating func mergeAttributes(of id: Int64, stored: String?, with attributes: [String: String]) throws {
+        guard let encoded = nodeAttributes.encode(attributes), encoded != stored else { return }
+        mergeNodeAttributes.bind(1, id)
+        mergeNodeAttributes.bind(2, encoded)
+        try mergeNodeAttributes.step(db)
+    }
+
+    /// Widens stored edge `id` (in state `stored`) by `edge`, a new assertion of it.
+    mutating func widen(_ id: Int64, stored: EdgeState, with edge: EdgeFact) throws {
+        let attributes = edgeAttributes.encode(edge.attributes)
+        let first = Self.merge(stored.firstSeen, edge.firstSeen?.nanosecondsSinceEpoch, min)
+        let last = Self.merge(stored.lastSeen, edge.lastSeen?.nanosecondsSinceEpoch, max)
+        let certainty = edge.certainty == .recorded ? Certainty.recorded.rawValue : stored.certainty ?? Certainty.recorded.rawValue
+        let changed = first != stored.firstSeen || last != stored.lastSeen || certainty != stored.certainty
+        guard changed || attributes != nil else { return }
+        updateEdge.bind(1, id)
+        updateEdge.bind(2, first)
+        updateEdge.bind(3, last)
+        updateEdge.bind(4, certainty)
+        updateEdge.bind(5, attributes)
+        updateEdge.bind(6, changed ? 1 : 0)
+        try updateEdge.step(db)
+    }
+
+    /// Interval ends merge ignoring unknowns (a timeless fact does not erase a known time).
+    private static func merge(_ stored: Int64?, _ new: Int64?, _ pick: (Int64, Int64) -> Int64) -> Int64? {
+        guard let stored else { return new }
+        guard let new else { return stored }
+        return pick(stored, new)
+    }
+}
