@@ -27,6 +27,22 @@ extension CaseDatabase {
         }
     }
 
+    /// Builds the secondary indexes a bulk load left for later (`WriteSession.ingest(group:
+    /// moreToFollow:)`), if any are missing: at the end of an ingest run, and on opening a
+    /// database whose last run was interrupted before it got there. Returns the names built.
+    @discardableResult
+    public func restoreIndexes() throws -> [String] {
+        let present = try queue.read { db in
+            try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
+        }
+        let missing = GraphIndexes.rebuiltByBulkLoad.filter { !present.contains($0.name) }
+        guard !missing.isEmpty else { return [] }
+        try writeDerived { db in
+            for index in missing { try db.execute(sql: index.create) }
+        }
+        return missing.map(\.name)
+    }
+
     /// Runs `body` in one write transaction, for derived facts computed from stored ones
     /// (tag histories, run intervals). Rolled back if `body` throws.
     public func writeDerived<T>(_ body: (Database) throws -> T) throws -> T {
@@ -65,7 +81,15 @@ public final class WriteSession {
     /// back and each document is written alone in its own savepoint, so only a document that
     /// fails by itself is left out. One result per document, in order; nil for bytes already
     /// stored (before or earlier in the group).
-    public func ingest(group: [(document: DocumentInput, batch: FactBatch)], ingestedAt: Timestamp) -> [Result<WriteSummary?, CustodyError>] {
+    ///
+    /// `moreToFollow`: further groups come in this run, which then ends with
+    /// `CaseDatabase.restoreIndexes()`; indexes dropped for a bulk load into an empty graph are
+    /// rebuilt once there, not after every group.
+    ///
+    /// `merged`: the group's facts merged ahead (`MergedFacts`); used when every document of
+    /// it is written, else the facts are merged again here.
+    public func ingest(group: [(document: DocumentInput, batch: FactBatch)], merged: MergedFacts? = nil, ingestedAt: Timestamp,
+                       moreToFollow: Bool = false) -> [Result<WriteSummary?, CustodyError>] {
         var results = [Result<WriteSummary?, CustodyError>](repeating: .success(nil), count: group.count)
         do {
             try db.inSavepoint {
@@ -78,7 +102,8 @@ public final class WriteSession {
                     positions.append(position)
                 }
                 guard !positions.isEmpty else { return .commit }
-                let summaries = try GraphWriter(db: db, tables: tables).write(positions.map { group[$0] }, ingestedAt: ingestedAt)
+                let summaries = try GraphWriter(db: db, tables: tables).write(positions.map { group[$0] }, merged: merged,
+                                                                              ingestedAt: ingestedAt, deferIndexes: moreToFollow)
                 for (position, summary) in zip(positions, summaries) { results[position] = .success(summary) }
                 return .commit
             }
@@ -86,7 +111,7 @@ public final class WriteSession {
         } catch {
             guard group.count > 1 else { return [.failure(failure(error, source: group[0].document.source))] }
             return group.map { entry in
-                Result { try ingest(group: [entry], ingestedAt: ingestedAt)[0].get() }
+                Result { try ingest(group: [entry], ingestedAt: ingestedAt, moreToFollow: moreToFollow)[0].get() }
                     .mapError { $0 as? CustodyError ?? failure($0, source: entry.document.source) }
             }
         }

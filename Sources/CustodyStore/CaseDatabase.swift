@@ -44,6 +44,9 @@ public final class CaseDatabase: Sendable {
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            if let extra = ProcessInfo.processInfo.environment["CUSTODY_EXPERIMENT_PRAGMAS"] {  // EXPERIMENT
+                for pragma in extra.split(separator: ";") { try db.execute(sql: "PRAGMA \(pragma)") }
+            }
             if !db.configuration.readonly { try tables.register(on: db.sqliteConnection) }
         }
         if readOnly, !FileManager.default.fileExists(atPath: path) {
@@ -73,6 +76,8 @@ public final class CaseDatabase: Sendable {
                 // Checked with a read first, so that opening a current database writes nothing.
                 let complete = try queue.read { db in try migrator.hasCompletedMigrations(db) }
                 if !complete { try migrator.migrate(queue) }
+                // An ingest that was interrupted after a bulk load may have left them out.
+                try restoreIndexes()
             } else {
                 // Reading needs every migration that readers depend on; the write-path
                 // indexes come with the next ingest.

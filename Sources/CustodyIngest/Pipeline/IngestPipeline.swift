@@ -27,9 +27,10 @@ public struct IngestPipeline: Sendable {
     /// Ingests every document under `paths`. `progress` is called after each document with
     /// (done, total, source) so that a terminal can show where a long ingest is.
     ///
-    /// With several documents, the next one is read, hashed, parsed and compressed on another
-    /// thread while this one is written (`Prefetch`): on a fleet of small SBOMs the write and
-    /// the parse take about as long each, so the two cores together halve the run.
+    /// With several documents, the next write group (`WriteGroupBudget`) is read, hashed,
+    /// parsed, compressed and merged on another thread while this one is written
+    /// (`GroupPrefetch`): on a fleet of small SBOMs preparing and writing take about as long
+    /// each, so the two cores together halve the run.
     public func run(paths: [String], options: IngestOptions = IngestOptions(),
                     progress: (@Sendable (Int, Int, String) -> Void)? = nil) -> IngestReport {
         var report = IngestReport()
@@ -42,18 +43,16 @@ public struct IngestPipeline: Sendable {
                 prepareFile(path: path, options: options, lookup: lookup)
             }
         }
-        let prefetch = inputs.count > 1 ? Prefetch(count: inputs.count, lookup: (try? CaseDatabase(path: database.path, readOnly: true)) ?? database,
-                                                   prepare: prepare) : nil
-        if let prefetch {
-            // Several documents: written in groups, each group one transaction.
-            var index = 0
-            while index < inputs.count {
-                report.entries += commitGroup(from: &index, count: inputs.count) { index in
-                    let prepared = prefetch.next()
-                    progress?(index + 1, inputs.count, (try? inputs[index].get()) ?? "")
-                    return prepared
+        if inputs.count > 1 {
+            let lookup = (try? CaseDatabase(path: database.path, readOnly: true)) ?? database
+            let prefetch = GroupPrefetch(count: inputs.count, lookup: lookup, prepare: prepare)
+            var remaining = inputs.count
+            while remaining > 0 {
+                report.entries += commitTransaction(remaining: &remaining) { prefetch.next() } written: { done in
+                    progress?(done, inputs.count, (try? inputs[done - 1].get()) ?? "")
                 }
             }
+            report.derivationErrors += restoreIndexes()
         } else {
             // Prepared before its transaction opens (preparing reads the database).
             for index in inputs.indices {
@@ -62,9 +61,24 @@ public struct IngestPipeline: Sendable {
             }
         }
         if report.newDocuments > 0 {
-            report.derivationErrors = runDerivations()
+            report.derivationErrors += runDerivations()
         }
         return report
+    }
+
+    /// Builds the indexes the run's bulk load left for its end (`CaseDatabase.restoreIndexes`).
+    private func restoreIndexes() -> [CustodyError] {
+        var timer = PhaseTimer(label: "indexes")
+        defer { timer.report() }
+        do {
+            try database.restoreIndexes()
+            timer.mark("restore")
+            return []
+        } catch let error as CustodyError {
+            return [error]
+        } catch {
+            return [CustodyError(.database, "rebuilding the indexes of \(database.path) failed", cause: "\(error)")]
+        }
     }
 
     /// Recomputes every derivation; a failing one is reported and leaves its previous facts.
@@ -150,32 +164,22 @@ public struct IngestPipeline: Sendable {
     /// rather than per document, short enough that other readers see progress.
     static let groupCommitInterval: Duration = .seconds(2)
 
-    /// Writes documents `index…` in one transaction, in write groups (`WriteGroupBudget`),
-    /// until the group interval has passed or the inputs end; advances `index`. If the commit
-    /// itself fails, every document of the transaction that was stored is reported rejected
-    /// with that error.
-    private func commitGroup(from index: inout Int, count: Int, next: (Int) -> Prepared) -> [IngestReport.Entry] {
+    /// Writes groups (`next`) in one transaction until the group interval has passed or no
+    /// document remains; counts `remaining` down and calls `written` with the number of
+    /// documents done after each group. If the commit itself fails, every document of the
+    /// transaction that was stored is reported rejected with that error.
+    private func commitTransaction(remaining: inout Int, next: () -> PreparedGroup, written: (Int) -> Void) -> [IngestReport.Entry] {
         var entries: [IngestReport.Entry] = []
         let started = ContinuousClock.now
+        let total = remaining
         do {
             try database.writeSession { session in
                 repeat {
-                    var group: [Ready] = []
-                    var slots: [Int] = []
-                    var budget = WriteGroupBudget()
-                    repeat {
-                        switch next(index) {
-                        case let .done(entry): entries.append(entry)
-                        case let .ready(ready):
-                            budget.add(ready)
-                            group.append(ready)
-                            slots.append(entries.count)
-                            entries.append(.init(source: ready.source, sha256: ready.sha256, outcome: .alreadyPresent(format: nil), diagnostics: []))
-                        }
-                        index += 1
-                    } while index < count && !budget.isFull
-                    for (slot, entry) in zip(slots, commit(group, session: session)) { entries[slot] = entry }
-                } while index < count && ContinuousClock.now - started < Self.groupCommitInterval
+                    let group = next()
+                    remaining -= group.items.count
+                    entries += commit(group, session: session, moreToFollow: remaining > 0)
+                    written(total - remaining)
+                } while remaining > 0 && ContinuousClock.now - started < Self.groupCommitInterval
             }
         } catch {
             let failure = error as? CustodyError ?? CustodyError(.database, "writing to \(database.path) failed", cause: "\(error)")
@@ -189,17 +193,39 @@ public struct IngestPipeline: Sendable {
 
     /// One document alone: its own transaction.
     private func commit(_ prepared: Prepared) -> IngestReport.Entry {
-        var index = 0
-        return commitGroup(from: &index, count: 1) { _ in prepared }[0]
+        var remaining = 1
+        return commitTransaction(remaining: &remaining) { PreparedGroup(items: [prepared], merged: nil) } written: { _ in }[0]
+    }
+
+    /// The entries of a group's documents, in order: those finished while being prepared
+    /// (already stored, rejected) as they are, the others written (`write`).
+    private func commit(_ group: PreparedGroup, session: WriteSession, moreToFollow: Bool) -> [IngestReport.Entry] {
+        var entries: [IngestReport.Entry] = []
+        var ready: [Ready] = []
+        var slots: [Int] = []
+        for item in group.items {
+            switch item {
+            case let .done(entry): entries.append(entry)
+            case let .ready(document):
+                slots.append(entries.count)
+                ready.append(document)
+                entries.append(.init(source: document.source, sha256: document.sha256, outcome: .alreadyPresent(format: nil), diagnostics: []))
+            }
+        }
+        for (slot, entry) in zip(slots, write(ready, merged: group.merged, session: session, moreToFollow: moreToFollow)) {
+            entries[slot] = entry
+        }
+        return entries
     }
 
     /// The write of a group of documents inside a transaction (`WriteSession.ingest(group:)`:
     /// merged, yet atomic per document). One entry per document, in order.
-    private func commit(_ group: [Ready], session: WriteSession) -> [IngestReport.Entry] {
+    private func write(_ group: [Ready], merged: MergedFacts?, session: WriteSession, moreToFollow: Bool) -> [IngestReport.Entry] {
         guard !group.isEmpty else { return [] }
         var timer = PhaseTimer(label: group.count == 1 ? group[0].source : "group of \(group.count) documents")
         defer { timer.report() }
-        let results = session.ingest(group: group.map { ($0.document, $0.batch) }, ingestedAt: clock.now())
+        let results = session.ingest(group: group.map { ($0.document, $0.batch) }, merged: merged, ingestedAt: clock.now(),
+                                     moreToFollow: moreToFollow)
         timer.mark("write")
         // Freeing half a million facts takes a tenth of a second: another thread does it.
         releaseInBackground(group)

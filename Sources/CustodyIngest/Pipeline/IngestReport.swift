@@ -17,7 +17,8 @@ public struct IngestReport: Sendable {
     }
 
     public var entries: [Entry] = []
-    /// Derivations that failed after the documents were stored (the documents stay).
+    /// Work after the documents were stored that failed: derivations, the rebuild of indexes a
+    /// bulk load left for the end of the run (the documents stay; the next open rebuilds them).
     public var derivationErrors: [CustodyError] = []
 
     public init() {}

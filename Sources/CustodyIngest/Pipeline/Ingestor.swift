@@ -37,24 +37,18 @@ public struct DetectionSample: Sendable {
     public var looksLikeJSON: Bool { firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") }
     public var looksLikeXML: Bool { firstByte == UInt8(ascii: "<") }
 
-    /// Whether the head contains `marker` (byte search through the C library's `memchr` and
-    /// `memcmp`, no decoding: every document is shown to every detector, dozens of searches).
+    /// Whether the head contains `marker`: a byte search with `memmem` (`CMemMem`), no
+    /// decoding. Every document is shown to every detector, dozens of searches, and most
+    /// markers start with a quote, which a first-byte `memchr` finds on every JSON key.
     public func contains(_ marker: String) -> Bool {
         var marker = marker
         return marker.withUTF8 { needle in
             guard !needle.isEmpty, needle.count <= head.count else { return false }
             return head.withUnsafeBufferPointer { haystack in
-                // memchr finds candidates for the first byte (vectorized), memcmp checks them.
-                let base = haystack.baseAddress!
-                let last = haystack.count - needle.count
-                var offset = 0
-                while offset <= last {
-                    guard let hit = memchr(base + offset, Int32(needle[0]), last - offset + 1) else { return false }
-                    let position = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(position, needle.baseAddress!, needle.count) == 0 { return true }
-                    offset = position - base + 1
+                if let memmem = CMemMem.function {
+                    return memmem(haystack.baseAddress, haystack.count, needle.baseAddress, needle.count) != nil
                 }
-                return false
+                return CIBytes.contains(haystack, 0..<haystack.count, Array(needle))
             }
         }
     }

@@ -21,8 +21,8 @@ struct Ready: Sendable {
 
 /// How much a write group takes (`WriteSession.ingest(group:)`): enough documents that the
 /// facts they share are looked up and written once (a fleet of SBOMs: about forty), few
-/// enough that memory stays bounded by one group being written and one being prepared. A
-/// group holds at least one document, however large.
+/// enough that the groups in flight (`GroupPrefetch`) keep memory bounded. A group holds at
+/// least one document, however large.
 struct WriteGroupBudget {
     static let maxFacts = 100_000
     static let maxBytes = 64 << 20
@@ -35,32 +35,39 @@ struct WriteGroupBudget {
         bytes += ready.document.size
     }
 
-    mutating func remove(_ ready: Ready) {
-        facts -= ready.batch.nodes.count + ready.batch.edges.count
-        bytes -= ready.document.size
-    }
-
     var isFull: Bool { facts >= Self.maxFacts || bytes >= Self.maxBytes }
 }
 
-/// Prepares documents `0..<count` in order on its own thread, ahead of the caller, who takes
-/// them in order with `next()`. It runs at most one write group ahead (`WriteGroupBudget`):
-/// the next group is prepared while the current one is written, and memory stays bounded by
-/// two groups whatever the directory holds.
-final class Prefetch: @unchecked Sendable {
+/// A write group as prepared: its documents in input order, and the facts of those ready to
+/// be written merged already (nil for one document: nothing to merge).
+struct PreparedGroup: Sendable {
+    var items: [Prepared]
+    var merged: MergedFacts?
+}
+
+/// Prepares documents `0..<count` in order on its own thread and hands them out in write
+/// groups (`WriteGroupBudget`), merged (`MergedFacts`) on this thread too. One group waits at
+/// most: memory stays bounded by three groups (being written, waiting, being prepared)
+/// whatever the directory holds.
+final class GroupPrefetch: @unchecked Sendable {
     private let condition = NSCondition()
-    /// A few dozen documents at most: `removeFirst` is cheap enough.
-    private var queue: [Prepared] = []
-    private var queued = WriteGroupBudget()
+    private var waiting: PreparedGroup?
 
     init(count: Int, lookup: CaseDatabase, prepare: @escaping @Sendable (Int, CaseDatabase) -> Prepared) {
         let thread = Thread { [self] in
+            var items: [Prepared] = []
+            var budget = WriteGroupBudget()
             for index in 0..<count {
                 let prepared = prepare(index, lookup)
+                if case let .ready(ready) = prepared { budget.add(ready) }
+                items.append(prepared)
+                guard budget.isFull || index == count - 1 else { continue }
+                let group = Self.group(items)
+                items = []
+                budget = WriteGroupBudget()
                 condition.lock()
-                while queued.isFull { condition.wait() }
-                if case let .ready(ready) = prepared { queued.add(ready) }
-                queue.append(prepared)
+                while waiting != nil { condition.wait() }
+                waiting = group
                 condition.broadcast()
                 condition.unlock()
             }
@@ -69,15 +76,25 @@ final class Prefetch: @unchecked Sendable {
         thread.start()
     }
 
-    /// The next document, in order; blocks until it is prepared. Called once per document.
-    func next() -> Prepared {
+    private static func group(_ items: [Prepared]) -> PreparedGroup {
+        let ready = items.compactMap { item -> Ready? in if case let .ready(ready) = item { ready } else { nil } }
+        var timer = PhaseTimer(label: "merge of \(ready.count) documents")
+        defer { timer.report() }
+        let merged = ready.count > 1 ? MergedFacts(merging: ready.map(\.batch), documents: ready.map(\.sha256)) : nil
+        timer.mark("merge")
+        return PreparedGroup(items: items, merged: merged)
+    }
+
+    /// The next group, in order; blocks until it is prepared. The caller stops asking once it
+    /// has had all `count` documents.
+    func next() -> PreparedGroup {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty { condition.wait() }
-        let prepared = queue.removeFirst()
-        if case let .ready(ready) = prepared { queued.remove(ready) }
+        while waiting == nil { condition.wait() }
+        let group = waiting!
+        waiting = nil
         condition.broadcast()
-        return prepared
+        return group
     }
 }
 

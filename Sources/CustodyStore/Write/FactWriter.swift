@@ -14,8 +14,9 @@ import GRDB
 /// Into an empty graph with many facts (the first SBOM of a case, the first group of a
 /// fleet), the secondary indexes are dropped first and rebuilt by sorting afterwards
 /// (`GraphIndexes`): about three times cheaper than maintaining them through half a million
-/// inserts in random order. The unique indexes are the identity of facts and stay; rows are
-/// inserted in their order.
+/// inserts in random order. When more documents follow in the same run, the rebuild waits for
+/// the end of the run (`CaseDatabase.restoreIndexes`): the writes never read those indexes.
+/// The unique indexes are the identity of facts and stay; rows are inserted in their order.
 struct FactWriter {
     /// Below this many facts, keeping the indexes is as fast and no schema change is worth it.
     static let bulkMinimumFacts = 5_000
@@ -31,7 +32,8 @@ struct FactWriter {
         var edgeAdded: [Bool]
     }
 
-    func write(_ facts: GroupFacts, timer: inout PhaseTimer) throws -> Written {
+    /// - Parameter deferIndexes: leave dropped indexes for `CaseDatabase.restoreIndexes`.
+    func write(_ facts: GroupFacts, deferIndexes: Bool = false, timer: inout PhaseTimer) throws -> Written {
         let empty = try graphIsEmpty()
         let bulk = empty && facts.nodes.count + facts.edges.count >= Self.bulkMinimumFacts
         if bulk {
@@ -47,7 +49,7 @@ struct FactWriter {
         try link(facts.edges.count, facts.edgeDocuments, facts.edgeOccurrences, ids: edges.ids, added: edges.added,
                  location: { facts.edges[$0].location }, into: "edge_evidence_extra(edge_id, document_id, location)")
         timer.mark("edge evidence")
-        if bulk {
+        if bulk, !deferIndexes {
             for index in GraphIndexes.rebuiltByBulkLoad {
                 try db.execute(sql: index.create)
                 timer.mark(index.name)
@@ -68,8 +70,11 @@ struct FactWriter {
         var ids = [Int64](repeating: 0, count: facts.nodes.count)
         let order = WriteOrder.nodes(facts.nodes)
         if lookUp {
+            // The stored attributes only where there are new ones to merge: otherwise the
+            // unique index answers alone (SQLite reads the row only for a column it lacks).
             let lookup = try BulkStatement(db, """
-                SELECT b.id, n.id, n.attrs FROM \(tables.nodes.name) AS b CROSS JOIN nodes AS n ON n.kind = b.kind AND n.key = b.key
+                SELECT b.id, n.id, CASE WHEN b.attrs IS NOT NULL THEN n.attrs END
+                FROM \(tables.nodes.name) AS b CROSS JOIN nodes AS n ON n.kind = b.kind AND n.key = b.key
                 """)
             var stored: [(index: Int, attributes: String?)] = []
             try tables.nodes.withRows(NodeRows(facts.nodes, order: order, firstID: 0, documents: .none)) {

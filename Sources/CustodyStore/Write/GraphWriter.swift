@@ -10,7 +10,10 @@ struct GraphWriter {
     let tables: BatchTable.Pair
 
     /// Stores `documents` (none stored before) and their facts; one summary each, in order.
-    func write(_ documents: [(document: DocumentInput, batch: FactBatch)], ingestedAt: Timestamp) throws -> [WriteSummary] {
+    /// `merged`: their facts merged already, when it is of exactly these documents.
+    /// `deferIndexes`: see `FactWriter.write`.
+    func write(_ documents: [(document: DocumentInput, batch: FactBatch)], merged: MergedFacts? = nil, ingestedAt: Timestamp,
+               deferIndexes: Bool = false) throws -> [WriteSummary] {
         var timer = PhaseTimer(label: "write")
         defer { timer.report() }
         var documentIDs: [Int64] = []
@@ -20,11 +23,15 @@ struct GraphWriter {
             documentIDs.append(id)
         }
         timer.mark("documents")
-        let facts = documents.count == 1
-            ? GroupFacts(batch: documents[0].batch, documentID: documentIDs[0])
-            : GroupFacts(merging: documents.map(\.batch), documents: documentIDs)
+        let facts = if let merged, merged.documents == documents.map(\.document.sha256) {
+            merged.facts.resolvingDocuments(documentIDs)
+        } else if documents.count == 1 {
+            GroupFacts(batch: documents[0].batch, documentID: documentIDs[0])
+        } else {
+            GroupFacts(merging: documents.map(\.batch), documents: documentIDs)
+        }
         timer.mark("merge")
-        let written = try FactWriter(db: db, tables: tables).write(facts, timer: &timer)
+        let written = try FactWriter(db: db, tables: tables).write(facts, deferIndexes: deferIndexes, timer: &timer)
         var summaries = documents.map { _, batch in
             var summary = WriteSummary()
             summary.nodesSeen = batch.nodes.count

@@ -10,7 +10,7 @@ import CustodyCore
 /// gain keys they lacked, intervals widen, `recorded` wins. Each later assertion is kept as an
 /// `Occurrence`, which becomes an evidence link. Merging in document order gives exactly what
 /// writing the documents one after the other would.
-struct GroupFacts {
+struct GroupFacts: Sendable {
     /// Where a fact was asserted, beyond its first document: an evidence link to write.
     struct Occurrence {
         var fact: Int32
@@ -50,7 +50,8 @@ struct GroupFacts {
         }
     }
 
-    /// Several documents' facts, merged; `documents[i]` asserted `batches[i]`.
+    /// Several documents' facts, merged; `documents[i]` asserted `batches[i]` (stored ids, or
+    /// positions in the group to be replaced by `resolvingDocuments`).
     init(merging batches: [FactBatch], documents: [Int64]) {
         precondition(batches.count == documents.count)
         var firstNodeDocuments: [Int64] = []
@@ -97,6 +98,21 @@ struct GroupFacts {
         edgeDocuments = .each(firstEdgeDocuments)
     }
 
+    /// The same facts with document `i` (a position given to `init(merging:documents:)`)
+    /// replaced by `ids[i]`.
+    func resolvingDocuments(_ ids: [Int64]) -> GroupFacts {
+        var resolved = self
+        resolved.nodeDocuments = nodeDocuments.mapping(ids)
+        resolved.edgeDocuments = edgeDocuments.mapping(ids)
+        for index in resolved.nodeOccurrences.indices {
+            resolved.nodeOccurrences[index].documentID = ids[Int(nodeOccurrences[index].documentID)]
+        }
+        for index in resolved.edgeOccurrences.indices {
+            resolved.edgeOccurrences[index].documentID = ids[Int(edgeOccurrences[index].documentID)]
+        }
+        return resolved
+    }
+
     /// Kind (8 bits) and both ends (28 bits each) of an unqualified edge.
     private static func pack(_ edge: EdgeFact) -> UInt64 {
         UInt64(edge.kind.ordinal) << 56 | UInt64(UInt32(bitPattern: edge.from)) << 28 | UInt64(UInt32(bitPattern: edge.to))
@@ -117,7 +133,7 @@ struct GroupFacts {
 }
 
 /// The document id column of batch rows: the same for every row, or one per fact.
-enum DocumentColumn {
+enum DocumentColumn: Sendable {
     case none
     case all(Int64)
     case each([Int64])
@@ -128,6 +144,32 @@ enum DocumentColumn {
         case let .all(id): id
         case let .each(ids): ids[index]
         }
+    }
+
+    /// Position `i` replaced by `ids[i]`.
+    func mapping(_ ids: [Int64]) -> DocumentColumn {
+        switch self {
+        case .none: .none
+        case let .all(position): .all(ids[Int(position)])
+        case let .each(positions): .each(positions.map { ids[Int($0)] })
+        }
+    }
+}
+
+/// Facts of several documents merged ahead of their write (on the thread that prepares the
+/// documents, while the previous group is written): `WriteSession.ingest(group:merged:)`.
+public struct MergedFacts: Sendable {
+    let facts: GroupFacts
+    /// The sha256 of the documents merged, in order.
+    let documents: [String]
+
+    /// Merges the facts `batches[i]` of the document with sha256 `documents[i]`.
+    public init(merging batches: [FactBatch], documents: [String]) {
+        precondition(batches.count == documents.count)
+        self.documents = documents
+        facts = batches.count == 1
+            ? GroupFacts(batch: batches[0], documentID: 0)
+            : GroupFacts(merging: batches, documents: batches.indices.map(Int64.init))
     }
 }
 
