@@ -161,4 +161,23 @@ import Testing
         let evidence = try db.runReadOnly(sql: "SELECT count(*) FROM node_evidence_extra")
         #expect(evidence.rows.first?.first == .integer(4_000))
     }
+
+    @Test func indexesLeftForTheEndOfARunAreRebuiltByTheNextOpenIfTheRunStopped() throws {
+        let path = temporaryDatabasePath()
+        let db = try CaseDatabase(path: path)
+        var batch = FactBatch()
+        let image = batch.node(.artifact, Self.image)
+        for package in 0..<3_000 {
+            batch.edge(.contains, from: image, to: batch.node(.package, "pkg:npm/p\(package)@1"))
+        }
+        _ = try db.writeSession { session in
+            session.ingest(group: [(document("run"), batch)], ingestedAt: Timestamp(secondsSinceEpoch: 1), moreToFollow: true)
+        }
+        let indexes = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('nodes_by_purl', 'edges_by_dst')"
+        #expect(try db.runReadOnly(sql: indexes).rows.first?.first == .integer(0), "the bulk load left them for the end of the run")
+        // The run stops here; the next writable open rebuilds them.
+        let reopened = try CaseDatabase(path: path)
+        #expect(try reopened.runReadOnly(sql: indexes).rows.first?.first == .integer(2))
+        #expect(try reopened.restoreIndexes().isEmpty)
+    }
 }

@@ -172,15 +172,20 @@ public struct IngestPipeline: Sendable {
         var entries: [IngestReport.Entry] = []
         let started = ContinuousClock.now
         let total = remaining
+        var timer = PhaseTimer(label: "transaction")
+        defer { timer.report() }
         do {
             try database.writeSession { session in
                 repeat {
                     let group = next()
+                    timer.mark("wait")
                     remaining -= group.items.count
                     entries += commit(group, session: session, moreToFollow: remaining > 0)
                     written(total - remaining)
+                    timer.mark("groups")
                 } while remaining > 0 && ContinuousClock.now - started < Self.groupCommitInterval
             }
+            timer.mark("commit")
         } catch {
             let failure = error as? CustodyError ?? CustodyError(.database, "writing to \(database.path) failed", cause: "\(error)")
             entries = entries.map { entry in

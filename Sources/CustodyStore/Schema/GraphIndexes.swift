@@ -1,7 +1,7 @@
 /// The secondary indexes of `nodes` and `edges` that the bulk loader drops before loading a
 /// large document into an empty graph and builds afterwards: SQLite builds an index by
 /// sorting, about three times cheaper than keeping it up to date through 400,000 inserts in
-/// random order (see `BulkLoader`).
+/// random order (see `FactWriter`).
 ///
 /// The unique constraints of v1 (`UNIQUE(kind, key)`, `UNIQUE(src, kind, dst, qualifier)`)
 /// are the identity of facts and stay; the loader inserts rows in their order instead, so
