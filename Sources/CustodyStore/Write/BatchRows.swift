@@ -100,6 +100,29 @@ final class EvidenceRows: BatchRows {
     }
 }
 
+/// New interval ends and certainty of stored edges as `custody_batch_widened` rows.
+final class WidenedRows: BatchRows {
+    typealias Row = (id: Int64, firstSeen: Int64?, lastSeen: Int64?, certainty: String)
+    static let schema = "CREATE TABLE x(id, first_seen, last_seen, certainty)"
+    let rows: [Row]
+
+    init(_ rows: [Row]) {
+        self.rows = rows
+        super.init(order: [], firstID: 0, documents: .none)
+    }
+
+    override var rowCount: Int { rows.count }
+
+    override func result(row: Int, column: Int32, context: OpaquePointer) {
+        switch column {
+        case 0: sqlite3_result_int64(context, rows[row].id)
+        case 1: ResultValue.int64(context, rows[row].firstSeen)
+        case 2: ResultValue.int64(context, rows[row].lastSeen)
+        default: ResultValue.text(context, rows[row].certainty)
+        }
+    }
+}
+
 /// `sqlite3_result_*` for optional Swift values. Text is copied by SQLite into the register
 /// it already owns (no allocation once the register is large enough).
 enum ResultValue {

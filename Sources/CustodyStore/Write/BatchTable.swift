@@ -43,16 +43,17 @@ final class BatchTable: @unchecked Sendable {
         self.schema = schema
     }
 
-    /// The batch tables of one connection: `custody_batch_nodes`, `custody_batch_edges` and
-    /// `custody_batch_evidence`.
+    /// The batch tables of one connection: `custody_batch_nodes`, `custody_batch_edges`,
+    /// `custody_batch_evidence` and `custody_batch_widened`.
     struct Pair: Sendable {
         let nodes = BatchTable(name: "custody_batch_nodes", schema: NodeRows.schema)
         let edges = BatchTable(name: "custody_batch_edges", schema: EdgeRows.schema)
         let evidence = BatchTable(name: "custody_batch_evidence", schema: EvidenceRows.schema)
+        let widened = BatchTable(name: "custody_batch_widened", schema: WidenedRows.schema)
 
         /// Adds the tables to a new connection (from `Configuration.prepareDatabase`).
         func register(on connection: OpaquePointer?) throws {
-            for table in [nodes, edges, evidence] {
+            for table in [nodes, edges, evidence, widened] {
                 let owner = Unmanaged.passRetained(table)
                 let code = sqlite3_create_module_v2(connection, table.name, BatchTable.module, owner.toOpaque()) { aux in
                     aux.map { Unmanaged<BatchTable>.fromOpaque($0).release() }

@@ -127,6 +127,7 @@ struct FactWriter {
                 for (index, state) in stored {
                     try merges.widen(ids[index], stored: state, with: facts.edges[index])
                 }
+                try merges.flushWidened(into: tables.widened)
                 timer.mark("edge merges")
             }
         }

@@ -18,6 +18,8 @@ struct StoredFactMerges {
     let db: Database
     private let mergeNodeAttributes: BulkStatement
     private let updateEdge: BulkStatement
+    /// Edges whose interval or certainty `widen` changed, without attributes to merge.
+    private var widened: [WidenedRows.Row] = []
     private var nodeAttributes = AttributeJSON.Memo()
     private var edgeAttributes = AttributeJSON.Memo()
 
@@ -58,6 +60,10 @@ struct StoredFactMerges {
         let certainty = edge.certainty == .recorded ? Certainty.recorded.rawValue : stored.certainty ?? Certainty.recorded.rawValue
         let changed = first != stored.firstSeen || last != stored.lastSeen || certainty != stored.certainty
         guard changed || attributes != nil else { return }
+        if attributes == nil {
+            widened.append((id, first, last, certainty))
+            return
+        }
         updateEdge.bind(1, id)
         updateEdge.bind(2, first)
         updateEdge.bind(3, last)
@@ -65,6 +71,21 @@ struct StoredFactMerges {
         updateEdge.bind(5, attributes)
         updateEdge.bind(6, changed ? 1 : 0)
         try updateEdge.step(db)
+    }
+
+    /// Writes the widened intervals and certainties collected by `widen`: one `UPDATE … FROM`
+    /// over a batch table in id order (a pod snapshot re-asserts, and so widens, ten thousand
+    /// edges).
+    mutating func flushWidened(into table: BatchTable) throws {
+        guard !widened.isEmpty else { return }
+        widened.sort { $0.id < $1.id }
+        try table.withRows(WidenedRows(widened)) {
+            try db.execute(sql: """
+                UPDATE edges SET first_seen = w.first_seen, last_seen = w.last_seen, certainty = w.certainty
+                FROM \(table.name) AS w WHERE edges.id = w.id
+                """)
+        }
+        widened.removeAll()
     }
 
     /// Interval ends merge ignoring unknowns (a timeless fact does not erase a known time).
