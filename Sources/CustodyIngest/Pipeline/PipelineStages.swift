@@ -8,6 +8,11 @@ import Foundation
 enum Prepared: Sendable {
     case done(IngestReport.Entry)
     case ready(Ready)
+
+    var isLarge: Bool {
+        guard case let .ready(ready) = self else { return false }
+        return ready.document.size >= Prefetch.largeDocumentBytes
+    }
 }
 
 /// A parsed document waiting for its write.
@@ -19,16 +24,24 @@ struct Ready: Sendable {
     let batch: FactBatch
 }
 
-/// Prepares documents `0..<count` in order on its own thread, one ahead of the caller, who
-/// takes them in order with `next()`. One document waits at most: memory stays bounded by
-/// three documents (being written, waiting, being prepared) whatever the directory holds.
+/// Prepares documents `0..<count` in order on its own thread, ahead of the caller, who takes
+/// them in order with `next()`. One document waits at most, and a large one (a 67 MB pod
+/// snapshot) holds the next back until the caller took it: memory stays bounded by two large
+/// documents (one being written, one waiting or being prepared) whatever the directory holds.
+/// Small documents (a fleet of SBOMs) keep a third in preparation, which absorbs the jitter
+/// of many short parses and writes.
 final class Prefetch: @unchecked Sendable {
     private let condition = NSCondition()
     private var slot: Prepared?
+    /// Documents from this size on are not prepared two ahead.
+    static let largeDocumentBytes = 8 << 20
 
     init(count: Int, lookup: CaseDatabase, prepare: @escaping @Sendable (Int, CaseDatabase) -> Prepared) {
         let thread = Thread { [self] in
             for index in 0..<count {
+                condition.lock()
+                while let waiting = slot, waiting.isLarge { condition.wait() }
+                condition.unlock()
                 let prepared = prepare(index, lookup)
                 condition.lock()
                 while slot != nil { condition.wait() }
