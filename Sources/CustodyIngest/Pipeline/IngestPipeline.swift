@@ -206,7 +206,7 @@ public struct IngestPipeline: Sendable {
             return .init(source: source, sha256: sha, outcome: .rejected(.rejected("\(error)", at: SourceLocation(path: source))), diagnostics: [])
         }
         // Freeing half a million facts takes a tenth of a second: another thread does it.
-        releaseInBackground(ready)
+        releaseInBackground(ready, trim: ready.document.size >= Prefetch.largeDocumentBytes)
         guard let summary = written else {
             return .init(source: source, sha256: sha, outcome: .alreadyPresent(format: format), diagnostics: [])
         }
