@@ -105,17 +105,44 @@ public struct JSONValue: Sendable {
         return JSONValue(document: document, index: i)
     }
 
+    /// Compares keys on the tape and input bytes directly (length first, then bytes), with no
+    /// value or reference count per key looked at: readers of Kubernetes pods and SBOM
+    /// components look up a few dozen members per object. Keys with escapes go through
+    /// `keyEquals`, which decodes them.
     func member(utf8Key key: UnsafeBufferPointer<UInt8>) -> JSONValue? {
-        let tape = document.tape
-        let end = Tape.end(ofInfo: tape[tapeIndex + 1])
-        var i = tapeIndex + 2
-        while i < end {
-            if JSONValue(document: document, index: i).keyEquals(utf8: key) {
-                return JSONValue(document: document, index: i + 1)
+        let document = self.document
+        let start = tapeIndex
+        let found: Int? = document.tape.withUnsafeBufferPointer { tape in
+            document.bytes.withUnsafeBufferPointer { bytes in
+                let end = Tape.end(ofInfo: tape[start + 1])
+                var i = start + 2
+                while i < end {
+                    let w = tape[i]
+                    if Tape.flag(w) {
+                        if JSONValue(document: document, index: i).keyEquals(utf8: key) { return i + 1 }
+                    } else if Tape.length(w) == key.count, key.count < Tape.lengthMask,
+                              Self.bytesEqual(bytes.baseAddress.unsafelyUnwrapped + Tape.offset(w) + 1, key) {
+                        return i + 1
+                    }
+                    // Step over the member's value (a container records where it ends).
+                    let v = tape[i + 1]
+                    let k = Tape.rawKind(v)
+                    i = k == TapeKind.object.rawValue || k == TapeKind.array.rawValue ? Tape.end(ofInfo: tape[i + 2]) : i + 2
+                }
+                return nil
             }
-            i = Self.skip(tape, i + 1)
         }
-        return nil
+        return found.map { JSONValue(document: document, index: $0) }
+    }
+
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafePointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < key.count {
+            if a[i] != key[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Tape index after the value at `i`.

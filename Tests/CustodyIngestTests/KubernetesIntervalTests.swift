@@ -70,8 +70,8 @@ struct KubernetesIntervalTests {
     func resolver() {
         let links: [String: [WorkloadGraph.ControllerLink]] = [
             "c/n/ReplicaSet/web-1": [
-                .init(qualifier: "name", certainty: .inferred, parent: "c/n/Deployment/web", evidence: ["p"]),
-                .init(qualifier: "uid:u1", certainty: .recorded, parent: "c/n/Deployment/web", evidence: ["r"]),
+                .init(qualifier: "name", certainty: .inferred, parent: "c/n/Deployment/web", evidence: [1]),
+                .init(qualifier: "uid:u1", certainty: .recorded, parent: "c/n/Deployment/web", evidence: [2]),
             ],
             "c/n/ReplicaSet/api-2": [.init(qualifier: "name", certainty: .inferred, parent: "c/n/Deployment/api", evidence: [])],
             "c/n/Job/j-1": [.init(qualifier: "uid:j", certainty: .recorded, parent: "c/n/CronJob/j", evidence: [])],

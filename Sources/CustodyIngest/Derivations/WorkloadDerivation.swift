@@ -22,52 +22,61 @@ public struct WorkloadDerivation: Derivation {
     public var id: String { "workloads" }
 
     public func derive(from reader: GraphReader) throws -> DerivedFacts {
+        var timer = PhaseTimer(label: "derive \(id)")
+        defer { timer.report() }
         let graph = try WorkloadGraph(reader: reader)
         var facts = DerivedFacts()
-        guard !graph.observations.isEmpty || !graph.ownedEdges.isEmpty else { return facts }
         let resolver = WorkloadResolver(controllers: graph.controllers)
 
-        // Group observations by top controller and snapshot; merge those of sibling owners.
-        var timelines: [String: [Timestamp: [WorkloadObservation]]] = [:]
-        var chains: [String: (certainty: Certainty, evidence: Set<String>)] = [:]
-        // An owner shows up once per snapshot: resolve its chain (and merge the chain's
-        // evidence, the same every time) once per distinct owner and uid.
-        struct OwnerRef: Hashable { var owner: String; var uid: String? }
-        var tops: [OwnerRef: String] = [:]
-        for observation in graph.observations {
-            let ref = OwnerRef(owner: observation.owner, uid: observation.ownerUID)
-            let topKey: String
-            if let known = tops[ref] {
-                topKey = known
-            } else {
-                let top = resolver.top(of: observation.owner, uid: observation.ownerUID)
-                var chain = chains[top.key] ?? (.recorded, [])
-                chain.certainty = min(chain.certainty, top.certainty)
-                chain.evidence.formUnion(top.evidence)
-                chains[top.key] = chain
-                tops[ref] = top.key
-                topKey = top.key
-            }
-            timelines[topKey, default: [:]][observation.time, default: []].append(observation.value)
+        // Resolve each (owner, uid) the pods named once, and group the owners by top
+        // controller: the observations of one workload are then read together, one workload
+        // at a time, however many snapshots there are.
+        struct Group {
+            var certainty = Certainty.recorded
+            var evidence = Set<Int64>()
+            var owners: [WorkloadGraph.OwnerRef] = []
         }
+        var groups: [String: Group] = [:]
+        for owner in try graph.observedOwners() {
+            let top = resolver.top(of: owner.key, uid: owner.uid)
+            func add(to group: inout Group) {
+                group.certainty = min(group.certainty, top.certainty)
+                group.evidence.formUnion(top.evidence)
+                group.owners.append(owner)
+            }
+            add(to: &groups[top.key, default: Group()])
+        }
+        timer.mark("owners")
 
-        for workload in timelines.keys.sorted() {
-            guard let byTime = timelines[workload], let cluster = workload.split(separator: "/").first.map(String.init) else { continue }
+        var clusterTimes: [String: [Timestamp]] = [:]
+        for workload in groups.keys.sorted() {
+            guard let group = groups[workload], let cluster = workload.split(separator: "/").first.map(String.init) else { continue }
+            var byTime: [Timestamp: [WorkloadObservation]] = [:]
+            var starts: [String: [Timestamp]] = [:]
+            for owner in group.owners {
+                try graph.observations(of: owner, starts: &starts) { byTime[$0.time, default: []].append($0.value) }
+            }
+            guard !byTime.isEmpty else { continue }
             let clusterSnapshots = graph.snapshots[cluster] ?? [:]
-            let times = Set(clusterSnapshots.keys).union(byTime.keys).sorted()
+            if clusterTimes[cluster] == nil { clusterTimes[cluster] = clusterSnapshots.keys.sorted() }
+            var times = clusterTimes[cluster]!
+            if byTime.keys.contains(where: { clusterSnapshots[$0] == nil }) {
+                times = Set(times).union(byTime.keys).sorted()
+            }
             let timeline = WorkloadTimeline(snapshots: times, snapshotEvidence: clusterSnapshots,
                                             observations: byTime.mapValues(Self.mergeSiblings))
-            let chain = chains[workload] ?? (.recorded, [])
             for interval in WorkloadIntervals.compute(timeline) {
                 var attributes = ["running": interval.running ? "true" : "false"]
                 if let tight = interval.tightEnd { attributes["last_seen_tight"] = tight.rfc3339 }
                 facts.edge(.ran, from: NodeRef(.workload, workload), to: NodeRef(.artifact, interval.digest),
                            derivation: id, qualifier: interval.start.rfc3339, firstSeen: interval.start, lastSeen: interval.end,
-                           certainty: chain.certainty, attributes: attributes,
-                           evidence: Array(Set(interval.evidence).union(chain.evidence)).sorted())
+                           certainty: group.certainty, attributes: attributes,
+                           evidence: try graph.documents.sortedShas(group.evidence.union(interval.evidence)))
             }
         }
-        lift(graph.ownedEdges, resolver: resolver, into: &facts)
+        timer.mark("ran")
+        try lift(graph, resolver: resolver, into: &facts)
+        timer.mark("lift")
         return facts
     }
 
@@ -93,30 +102,40 @@ public struct WorkloadDerivation: Derivation {
 
     /// Copies the service accounts, secrets and namespace of ReplicaSets and Jobs to the
     /// workload they belong to, one edge per (workload, kind, target) with the widest interval.
-    private func lift(_ edges: [WorkloadGraph.OwnedEdge], resolver: WorkloadResolver, into facts: inout DerivedFacts) {
+    private func lift(_ graph: WorkloadGraph, resolver: WorkloadResolver, into facts: inout DerivedFacts) throws {
         struct Key: Hashable { var top: String; var kind: EdgeKind; var target: NodeRef }
-        var lifted: [Key: WorkloadGraph.OwnedEdge] = [:]
-        for edge in edges {
-            let top = resolver.top(of: edge.owner, uid: nil)
-            guard top.key != edge.owner else { continue }
-            let key = Key(top: top.key, kind: edge.kind, target: edge.target)
-            var merged = lifted[key] ?? WorkloadGraph.OwnedEdge(owner: top.key, kind: edge.kind, target: edge.target,
-                                                                firstSeen: edge.firstSeen, lastSeen: edge.lastSeen,
-                                                                certainty: .recorded, attributesJSON: edge.attributesJSON,
-                                                                evidence: [])
-            merged.firstSeen = merged.firstSeen.earliest(edge.firstSeen)
-            merged.lastSeen = merged.lastSeen.latest(edge.lastSeen)
-            merged.certainty = min(merged.certainty, edge.certainty, top.certainty)
-            merged.evidence += edge.evidence + top.evidence
-            lifted[key] = merged
+        struct Lifted {
+            var firstSeen: Timestamp?
+            var lastSeen: Timestamp?
+            var certainty: Certainty
+            var attributesJSON: String?
+            var evidence: Set<Int64>
+        }
+        var lifted: [Key: Lifted] = [:]
+        var tops: [String: WorkloadResolver.Top] = [:]
+        try graph.forEachOwnedEdge { edge in
+            let top = tops[edge.owner] ?? resolver.top(of: edge.owner, uid: nil)
+            tops[edge.owner] = top
+            guard top.key != edge.owner else { return }
+            func merge(into merged: inout Lifted) {
+                merged.firstSeen = merged.firstSeen.earliest(edge.firstSeen)
+                merged.lastSeen = merged.lastSeen.latest(edge.lastSeen)
+                merged.certainty = min(merged.certainty, edge.certainty, top.certainty)
+                merged.evidence.formUnion(edge.evidence)
+                merged.evidence.formUnion(top.evidence)
+            }
+            // The first edge of a key gives the attributes (`via`), as before.
+            merge(into: &lifted[Key(top: top.key, kind: edge.kind, target: edge.target),
+                                 default: Lifted(firstSeen: edge.firstSeen, lastSeen: edge.lastSeen, certainty: .recorded,
+                                                 attributesJSON: edge.attributesJSON, evidence: [])])
         }
         for key in lifted.keys.sorted(by: { ($0.top, $0.kind, $0.target) < ($1.top, $1.kind, $1.target) }) {
             guard let edge = lifted[key] else { continue }
             var attributes: [String: String] = [:]
-            if edge.kind == .mounts, let via = Self.attribute("via", in: edge.attributesJSON) { attributes["via"] = via }
-            facts.edge(edge.kind, from: NodeRef(.workload, key.top), to: edge.target, derivation: id,
+            if key.kind == .mounts, let via = Self.attribute("via", in: edge.attributesJSON) { attributes["via"] = via }
+            facts.edge(key.kind, from: NodeRef(.workload, key.top), to: key.target, derivation: id,
                        firstSeen: edge.firstSeen, lastSeen: edge.lastSeen, certainty: edge.certainty,
-                       attributes: attributes, evidence: Array(Set(edge.evidence)).sorted())
+                       attributes: attributes, evidence: try graph.documents.sortedShas(edge.evidence))
         }
     }
 
@@ -136,14 +155,15 @@ struct WorkloadResolver {
     struct Top {
         var key: String
         var certainty: Certainty
-        var evidence: [String]
+        /// Document ids of the links followed.
+        var evidence: [Int64]
     }
 
     func top(of owner: String, uid: String?) -> Top {
         var current = owner
         var currentUID = uid
         var certainty = Certainty.recorded
-        var evidence: [String] = []
+        var evidence: [Int64] = []
         var visited: Set<String> = [owner]
         for _ in 0..<8 {
             guard let links = controllers[current], let (link, linkCertainty) = Self.pick(links, uid: currentUID) else { break }

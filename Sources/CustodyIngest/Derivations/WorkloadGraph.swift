@@ -1,14 +1,17 @@
 import CustodyCore
 import CustodyStore
 
-/// The stored Kubernetes facts the workload derivation needs, read with a handful of indexed
-/// queries (nodes by kind, edges by source and kind) so that it stays fast on a case database
-/// that also holds millions of SBOM edges.
+/// The stored Kubernetes facts the workload derivation needs, read through indexed queries
+/// (nodes by kind, edges by source and kind) so that it stays fast on a case database that
+/// also holds millions of SBOM edges.
+///
+/// Memory stays bounded by one workload, not by the number of snapshots: the small parts
+/// (snapshot markers, owner links) are loaded, while the `observed` edges (one per owner,
+/// image and snapshot: 100,000 after 50 snapshots of 10,000 pods) are streamed one owner at a
+/// time. Evidence is carried as document ids and turned into sha256 only for derived edges.
 struct WorkloadGraph {
     struct Observation {
-        var owner: String
         var time: Timestamp
-        var ownerUID: String?
         var value: WorkloadObservation
     }
 
@@ -16,7 +19,8 @@ struct WorkloadGraph {
         var qualifier: String
         var certainty: Certainty
         var parent: String
-        var evidence: [String]
+        /// Document ids.
+        var evidence: [Int64]
     }
 
     struct OwnedEdge {
@@ -27,107 +31,181 @@ struct WorkloadGraph {
         var lastSeen: Timestamp?
         var certainty: Certainty
         var attributesJSON: String?
-        var evidence: [String]
+        /// Document ids.
+        var evidence: [Int64]
     }
 
+    /// An owner of pods (a workload node) together with one `owner_uid` its pods named.
+    struct OwnerRef: Hashable {
+        var id: Int64
+        var key: String
+        var uid: String?
+    }
+
+    let reader: GraphReader
+    let documents: DocumentShas
     /// Capture times of every pod snapshot per cluster, with their documents.
-    var snapshots: [String: [Timestamp: [String]]] = [:]
-    var observations: [Observation] = []
-    var controllers: [String: [ControllerLink]] = [:]
-    var ownedEdges: [OwnedEdge] = []
+    private(set) var snapshots: [String: [Timestamp: [Int64]]] = [:]
+    private(set) var controllers: [String: [ControllerLink]] = [:]
+
+    /// `observed` edges of pod snapshots (qualifier `snapshot:…`); the cluster marker of a
+    /// snapshot is one too (cluster → cluster).
+    private static let snapshotEdge = "e.kind = 'observed' AND e.qualifier LIKE 'snapshot:%'"
+    /// The documents of an edge besides the one in its row (`edge_evidence` without the view:
+    /// SQLite cannot push `edge_id = e.id` into a UNION ALL view, the table's key can).
+    private static let extraEvidence = "(SELECT group_concat(x.document_id, ' ') FROM edge_evidence_extra x WHERE x.edge_id = e.id)"
 
     init(reader: GraphReader) throws {
-        let evidence = try Evidence(reader: reader)
-        for row in try reader.rows("""
-            SELECT c.key, e.last_seen, e.id
-            FROM nodes c JOIN edges e ON e.src = c.id AND e.kind = 'observed' AND e.dst = c.id
-            WHERE c.kind = 'cluster' AND e.qualifier LIKE 'snapshot:%'
-            """) {
-            guard let cluster = row[0].text, let time = row[1].timestamp else { continue }
-            snapshots[cluster, default: [:]][time, default: []] += evidence.shas(of: row[2])
+        self.reader = reader
+        documents = DocumentShas(reader: reader)
+        try reader.forEachRow("""
+            SELECT c.key, e.last_seen, e.document_id, \(Self.extraEvidence)
+            FROM nodes c JOIN edges e ON e.src = c.id AND \(Self.snapshotEdge) AND e.dst = c.id
+            WHERE c.kind = 'cluster'
+            """) { row in
+            guard let cluster = row.text(0), let time = row.int64(1).map(Timestamp.init(nanosecondsSinceEpoch:)) else { return }
+            snapshots[cluster, default: [:]][time, default: []] += Self.evidence(row, inline: 2, extra: 3)
         }
-        // The same pods (same start times) show up in snapshot after snapshot: parse each
-        // `starts` list once.
-        var parsedStarts: [String: [Timestamp]] = [:]
-        for row in try reader.rows("""
-            SELECT w.key, t.kind, t.key, e.first_seen, e.last_seen, json_extract(e.attrs, '$.live'),
-                   json_extract(e.attrs, '$.starts'), json_extract(e.attrs, '$.owner_uid'), e.id
-            FROM nodes w JOIN edges e ON e.src = w.id AND e.kind = 'observed' JOIN nodes t ON t.id = e.dst
-            WHERE w.kind = 'workload' AND e.qualifier LIKE 'snapshot:%'
-            """) {
-            guard let owner = row[0].text, let kindText = row[1].text, let kind = NodeKind(rawValue: kindText),
-                  let key = row[2].text, let time = row[4].timestamp else { continue }
-            let startsText = row[6].text ?? ""
+        try reader.forEachRow("""
+            SELECT w.key, e.qualifier, e.certainty, p.key, e.document_id, \(Self.extraEvidence)
+            FROM nodes w JOIN edges e ON e.src = w.id AND e.kind = 'controlledBy' JOIN nodes p ON p.id = e.dst
+            WHERE w.kind = 'workload' AND p.kind = 'workload' AND e.qualifier NOT LIKE 'derived:%'
+            """) { row in
+            guard let child = row.text(0), let qualifier = row.text(1), let parent = row.text(3), parent != child else { return }
+            let link = ControllerLink(qualifier: qualifier, certainty: Certainty(rawValue: row.text(2) ?? "") ?? .inferred,
+                                      parent: parent, evidence: Self.evidence(row, inline: 4, extra: 5))
+            controllers[child, default: []].append(link)
+        }
+    }
+
+    /// Every (owner, owner uid) that pod snapshots observed, in no particular order.
+    func observedOwners() throws -> [OwnerRef] {
+        var owners: [OwnerRef] = []
+        try reader.forEachRow("""
+            SELECT w.id, w.key, json_extract(e.attrs, '$.owner_uid') AS uid
+            FROM nodes w JOIN edges e ON e.src = w.id AND \(Self.snapshotEdge)
+            WHERE w.kind = 'workload'
+            GROUP BY w.id, uid
+            """) { row in
+            guard let id = row.int64(0), let key = row.text(1) else { return }
+            owners.append(OwnerRef(id: id, key: key, uid: row.text(2)))
+        }
+        return owners
+    }
+
+    /// What the snapshots showed of `owner`'s pods that named `owner.uid`, one observation per
+    /// `observed` edge. `starts` caches parsed start lists: the same pods show up snapshot
+    /// after snapshot.
+    func observations(of owner: OwnerRef, starts cache: inout [String: [Timestamp]],
+                      _ body: (Observation) throws -> Void) throws {
+        try reader.forEachRow("""
+            SELECT t.kind, t.key, e.first_seen, e.last_seen, json_extract(e.attrs, '$.live'),
+                   json_extract(e.attrs, '$.starts'), json_extract(e.attrs, '$.owner_uid'), e.document_id, \(Self.extraEvidence)
+            FROM edges e JOIN nodes t ON t.id = e.dst
+            WHERE e.src = ?1 AND \(Self.snapshotEdge)
+            """, [.integer(owner.id)]) { row in
+            let uid = row.text(6)
+            guard uid == owner.uid, let kindText = row.text(0), let kind = NodeKind(rawValue: kindText),
+                  let key = row.text(1), let time = row.int64(3).map(Timestamp.init(nanosecondsSinceEpoch:)) else { return }
+            let startsText = row.text(5) ?? ""
             let starts: [Timestamp]
-            if let known = parsedStarts[startsText] {
+            if let known = cache[startsText] {
                 starts = known
             } else {
                 starts = startsText.split(separator: " ").compactMap { try? Timestamp(rfc3339: String($0)) }
-                parsedStarts[startsText] = starts
+                cache[startsText] = starts
             }
-            let value = WorkloadObservation(target: NodeRef(kind, key), firstStart: row[3].timestamp,
-                                            live: row[5].text == "true", starts: starts, evidence: evidence.shas(of: row[8]))
-            observations.append(Observation(owner: owner, time: time, ownerUID: row[7].text, value: value))
+            let value = WorkloadObservation(target: NodeRef(kind, key), firstStart: row.int64(2).map(Timestamp.init(nanosecondsSinceEpoch:)),
+                                            live: row.text(4) == "true", starts: starts,
+                                            evidence: Self.evidence(row, inline: 7, extra: 8))
+            try body(Observation(time: time, value: value))
         }
-        for row in try reader.rows("""
-            SELECT w.key, e.qualifier, e.certainty, p.key, e.id
-            FROM nodes w JOIN edges e ON e.src = w.id AND e.kind = 'controlledBy' JOIN nodes p ON p.id = e.dst
-            WHERE w.kind = 'workload' AND p.kind = 'workload' AND e.qualifier NOT LIKE 'derived:%'
-            """) {
-            guard let child = row[0].text, let qualifier = row[1].text, let parent = row[3].text, parent != child else { continue }
-            let link = ControllerLink(qualifier: qualifier, certainty: Certainty(rawValue: row[2].text ?? "") ?? .inferred,
-                                      parent: parent, evidence: evidence.shas(of: row[4]))
-            controllers[child, default: []].append(link)
-        }
-        // Edges of intermediate controllers, to lift to the top controller.
-        let controlled = Set(controllers.keys)
-        guard !controlled.isEmpty else { return }
-        for row in try reader.rows("""
-            SELECT w.key, e.kind, t.kind, t.key, e.first_seen, e.last_seen, e.certainty, e.attrs, e.id
+    }
+
+    /// `runsAs`, `mounts` and `inNamespace` edges of intermediate controllers (owners with a
+    /// `controlledBy` link), to lift to the top controller.
+    func forEachOwnedEdge(_ body: (OwnedEdge) throws -> Void) throws {
+        guard !controllers.isEmpty else { return }
+        try reader.forEachRow("""
+            SELECT w.key, e.kind, t.kind, t.key, e.first_seen, e.last_seen, e.certainty, e.attrs, e.document_id, \(Self.extraEvidence)
             FROM nodes w JOIN edges e ON e.src = w.id AND e.kind IN ('runsAs', 'mounts', 'inNamespace')
             JOIN nodes t ON t.id = e.dst
             WHERE w.kind = 'workload' AND e.qualifier NOT LIKE 'derived:%'
-            """) {
-            guard let owner = row[0].text, controlled.contains(owner), let kind = EdgeKind(rawValue: row[1].text ?? ""),
-                  let targetKind = NodeKind(rawValue: row[2].text ?? ""), let targetKey = row[3].text else { continue }
-            ownedEdges.append(OwnedEdge(owner: owner, kind: kind, target: NodeRef(targetKind, targetKey),
-                                        firstSeen: row[4].timestamp, lastSeen: row[5].timestamp,
-                                        certainty: Certainty(rawValue: row[6].text ?? "") ?? .inferred,
-                                        attributesJSON: row[7].text, evidence: evidence.shas(of: row[8])))
+            """) { row in
+            guard let owner = row.text(0), controllers[owner] != nil, let kind = EdgeKind(rawValue: row.text(1) ?? ""),
+                  let targetKind = NodeKind(rawValue: row.text(2) ?? ""), let targetKey = row.text(3) else { return }
+            try body(OwnedEdge(owner: owner, kind: kind, target: NodeRef(targetKind, targetKey),
+                               firstSeen: row.int64(4).map(Timestamp.init(nanosecondsSinceEpoch:)),
+                               lastSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
+                               certainty: Certainty(rawValue: row.text(6) ?? "") ?? .inferred,
+                               attributesJSON: row.text(7), evidence: Self.evidence(row, inline: 8, extra: 9)))
         }
+    }
+
+    /// The document ids of an edge row: its own `document_id` and the space-separated extras.
+    private static func evidence(_ row: RawRow, inline: Int32, extra: Int32) -> [Int64] {
+        var ids: [Int64] = []
+        if let id = row.int64(inline) { ids.append(id) }
+        if let list = row.text(extra) {
+            for digits in list.utf8.split(separator: UInt8(ascii: " ")) {
+                if let id = Int64(Substring(digits)) { ids.append(id) }
+            }
+        }
+        return ids
     }
 }
 
-/// The documents behind every edge the derivation reads, fetched in one pass.
-///
-/// `edge_evidence` is a UNION ALL view; SQLite cannot push a correlated `edge_id = e.id` into
-/// it, so a per-row subquery materialized (and indexed) the whole view once per query. One
-/// grouped scan, restricted to the edge kinds read here, costs a single pass, and carrying
-/// document ids instead of joining `documents` for every row keeps the strings short.
-struct Evidence {
-    private var documentsByEdge: [Int64: [String]] = [:]
+/// Document id → sha256, looked up once per document the derived facts cite.
+final class DocumentShas {
+    private let reader: GraphReader
+    /// The sha and its first 16 hex digits as a number, which orders shas as their text does
+    /// (lowercase hex) without comparing strings: derived edges list ~100 shas each, sorted.
+    private var shas: [Int64: (sha: String, prefix: UInt64?)] = [:]
 
-    init(reader: GraphReader) throws {
-        var shaByID: [Int64: String] = [:]
-        for row in try reader.rows("SELECT id, sha256 FROM documents") {
-            guard case let .integer(id) = row[0], let sha = row[1].text else { continue }
-            shaByID[id] = sha
-        }
-        for row in try reader.rows("""
-            SELECT edge_id, group_concat(document_id, ' ') FROM edge_evidence
-            WHERE edge_id IN (SELECT id FROM edges WHERE kind IN ('observed', 'controlledBy', 'runsAs', 'mounts', 'inNamespace'))
-            GROUP BY edge_id
-            """) {
-            guard case let .integer(edge) = row[0], let ids = row[1].text else { continue }
-            documentsByEdge[edge] = ids.utf8.split(separator: UInt8(ascii: " ")).compactMap { digits in
-                Int64(Substring(digits)).flatMap { shaByID[$0] }
-            }
-        }
+    init(reader: GraphReader) {
+        self.reader = reader
     }
 
-    /// `sha256` of each document supporting the edge whose id is `edge`.
-    func shas(of edge: SQLValue) -> [String] {
-        guard case let .integer(id) = edge else { return [] }
-        return documentsByEdge[id] ?? []
+    private func lookUp(_ id: Int64) throws -> (sha: String, prefix: UInt64?)? {
+        if let known = shas[id] { return known }
+        var found: String?
+        try reader.forEachRow("SELECT sha256 FROM documents WHERE id = ?1", [.integer(id)]) { found = $0.text(0) }
+        guard let found else { return nil }
+        let entry = (sha: found, prefix: Self.prefix(found))
+        shas[id] = entry
+        return entry
+    }
+
+    /// The shas of the documents `ids` (distinct), sorted (how derived edges list evidence).
+    func sortedShas(_ ids: Set<Int64>) throws -> [String] {
+        var entries: [(sha: String, prefix: UInt64?)] = []
+        entries.reserveCapacity(ids.count)
+        for id in ids {
+            if let entry = try lookUp(id) { entries.append(entry) }
+        }
+        // Same order as comparing the strings: prefixes decide only when both are hex and differ.
+        entries.sort { a, b in
+            if let x = a.prefix, let y = b.prefix, x != y { return x < y }
+            return a.sha < b.sha
+        }
+        return entries.map(\.sha)
+    }
+
+    /// The first 16 characters as a big-endian number when they are lowercase hex digits (a
+    /// sha256 always is); otherwise nil, which leaves the order to the string comparison.
+    static func prefix(_ sha: String) -> UInt64? {
+        var value: UInt64 = 0
+        var count = 0
+        for byte in sha.utf8.prefix(16) {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+            count += 1
+        }
+        return count == 16 ? value : nil
     }
 }

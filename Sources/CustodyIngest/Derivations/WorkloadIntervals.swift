@@ -9,15 +9,16 @@ struct WorkloadObservation: Sendable {
     var live: Bool
     /// Start times of the pods with this image.
     var starts: [Timestamp]
-    var evidence: [String]
+    /// Document ids.
+    var evidence: [Int64]
 }
 
 /// The snapshots of a workload's cluster and what each showed of the workload.
 struct WorkloadTimeline: Sendable {
     /// Capture times of every pod snapshot of the cluster, ascending.
     var snapshots: [Timestamp]
-    /// Evidence of each snapshot as a whole (the snapshot marker's documents).
-    var snapshotEvidence: [Timestamp: [String]]
+    /// Evidence of each snapshot as a whole (the snapshot marker's document ids).
+    var snapshotEvidence: [Timestamp: [Int64]]
     var observations: [Timestamp: [WorkloadObservation]]
 }
 
@@ -30,7 +31,8 @@ struct RanInterval: Sendable, Equatable {
     /// Start time of the first replacement pod in that snapshot, when there is one.
     var tightEnd: Timestamp?
     var running: Bool
-    var evidence: [String]
+    /// Document ids, deduplicated and sorted.
+    var evidence: [Int64]
 }
 
 /// "Where did it run" (DESIGN.md §3, scenarios/README.md), per workload W and digest D over the
@@ -100,7 +102,7 @@ enum WorkloadIntervals {
         return out
     }
 
-    private static func evidenceOf(_ time: Timestamp?, _ digest: String, _ timeline: WorkloadTimeline) -> [String] {
+    private static func evidenceOf(_ time: Timestamp?, _ digest: String, _ timeline: WorkloadTimeline) -> [Int64] {
         guard let time else { return [] }
         return (timeline.observations[time] ?? []).filter { $0.target.key == digest }.flatMap(\.evidence)
     }

@@ -85,9 +85,13 @@ public struct IngestPipeline: Sendable {
     public func runDerivations() -> [CustodyError] {
         var errors: [CustodyError] = []
         for derivation in derivations {
+            var timer = PhaseTimer(label: "derivation \(derivation.id)")
+            defer { timer.report() }
             do {
                 let facts = try database.read { try derivation.derive(from: $0) }
+                timer.mark("derive")
                 try database.replaceDerivedFacts(derivation: derivation.id, with: facts)
+                timer.mark("replace")
             } catch let error as CustodyError {
                 errors.append(error)
             } catch {
@@ -108,7 +112,10 @@ public struct IngestPipeline: Sendable {
 
     private func prepareFile(path: String, options: IngestOptions, lookup: CaseDatabase) -> Prepared {
         do {
-            return prepare(bytes: try reader.read(path), source: path, options: options, lookup: lookup)
+            var timer = PhaseTimer(label: path)
+            let bytes = try reader.read(path)
+            timer.mark("read")
+            return prepare(bytes: bytes, source: path, options: options, lookup: lookup, timer: timer)
         } catch let error as CustodyError {
             return .done(.init(source: path, sha256: nil, outcome: .rejected(error), diagnostics: []))
         } catch {
@@ -120,8 +127,9 @@ public struct IngestPipeline: Sendable {
     /// `lookup` answers the presence question (a separate read-only connection when this runs
     /// beside a write); `commit` asks again inside its transaction, so a race only costs work.
     /// `bytes` is consumed: the raw document is released before the write, not after it.
-    private func prepare(bytes: consuming [UInt8], source: String, options: IngestOptions, lookup: CaseDatabase) -> Prepared {
-        var timer = PhaseTimer(label: source)
+    private func prepare(bytes: consuming [UInt8], source: String, options: IngestOptions, lookup: CaseDatabase,
+                         timer: PhaseTimer? = nil) -> Prepared {
+        var timer = timer ?? PhaseTimer(label: source)
         defer { timer.report() }
         let raw = bytes
         let sha = SHA256Hasher.hex(of: raw)
@@ -233,7 +241,7 @@ public struct IngestPipeline: Sendable {
                                      moreToFollow: moreToFollow)
         timer.mark("write")
         // Freeing half a million facts takes a tenth of a second: another thread does it.
-        releaseInBackground(group)
+        releaseInBackground(group, trim: group.reduce(0) { $0 + $1.document.size } >= PreparedGroup.largeBytes)
         return zip(group, results).map { ready, result in
             switch result {
             case let .failure(error):

@@ -44,12 +44,24 @@ struct WriteGroupBudget {
 struct PreparedGroup: Sendable {
     var items: [Prepared]
     var merged: MergedFacts?
+
+    /// Groups from this many input bytes on are not prepared two ahead (`GroupPrefetch`),
+    /// and their memory is handed back to the kernel once written.
+    static let largeBytes = 8 << 20
+
+    var bytes: Int {
+        items.reduce(0) { total, item in if case let .ready(ready) = item { total + ready.document.size } else { total } }
+    }
+
+    var isLarge: Bool { bytes >= Self.largeBytes }
 }
 
 /// Prepares documents `0..<count` in order on its own thread and hands them out in write
 /// groups (`WriteGroupBudget`), merged (`MergedFacts`) on this thread too. One group waits at
-/// most: memory stays bounded by three groups (being written, waiting, being prepared)
-/// whatever the directory holds.
+/// most, and a large one (a 67 MB pod snapshot) holds the next back until the caller took it:
+/// memory stays bounded by two large groups (one being written, one waiting or being
+/// prepared) whatever the directory holds; small ones keep a third in preparation, which
+/// absorbs the jitter of short parses and writes.
 final class GroupPrefetch: @unchecked Sendable {
     private let condition = NSCondition()
     private var waiting: PreparedGroup?
@@ -59,6 +71,11 @@ final class GroupPrefetch: @unchecked Sendable {
             var items: [Prepared] = []
             var budget = WriteGroupBudget()
             for index in 0..<count {
+                if items.isEmpty {
+                    condition.lock()
+                    while let waiting, waiting.isLarge { condition.wait() }
+                    condition.unlock()
+                }
                 let prepared = prepare(index, lookup)
                 if case let .ready(ready) = prepared { budget.add(ready) }
                 items.append(prepared)
@@ -120,7 +137,21 @@ final class Background<Value: Sendable>: @unchecked Sendable {
 }
 
 /// Drops the caller's last reference to `value` on another thread (deallocating a batch).
-func releaseInBackground<T: Sendable>(_ value: consuming T) {
+/// `trim`: then hand the freed memory back to the kernel (`malloc_trim`). After a large
+/// document (a 67 MB pod snapshot and its facts) the allocator otherwise keeps most of it,
+/// and the resident size crept up by a megabyte or two per snapshot.
+func releaseInBackground<T: Sendable>(_ value: consuming T, trim: Bool = false) {
     let box = value
-    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(box) {} }
+    DispatchQueue.global(qos: .utility).async {
+        withExtendedLifetime(box) {}
+        #if os(Linux)
+        if trim { _ = glibcMallocTrim(0) }
+        #endif
+    }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (declared in `<malloc.h>`, which the Glibc module does not export).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

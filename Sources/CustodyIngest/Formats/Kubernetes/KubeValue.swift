@@ -14,31 +14,27 @@ import CustodyJSON
 /// of the cost of reading a 10,000-pod snapshot.
 struct KubeValue {
     let value: JSONValue
-    let origin: KubeOrigin
-    /// An ancestor of `value` (or `value` itself) and its pointer.
-    private let anchor: JSONValue
-    private let anchorPointer: String
+    /// An ancestor of `value` (or `value` itself) with its pointer, shared by every value read
+    /// below it: a copy of a `KubeValue` then costs two reference counts, not four.
+    private let anchor: KubeAnchor
+
+    var origin: KubeOrigin { anchor.origin }
 
     init(value: JSONValue, pointer: String, origin: KubeOrigin) {
         self.value = value
-        self.origin = origin
-        anchor = value
-        anchorPointer = pointer
+        anchor = KubeAnchor(value: value, pointer: pointer, origin: origin)
     }
 
     private init(value: JSONValue, anchoredAt parent: KubeValue) {
         self.value = value
-        origin = parent.origin
         anchor = parent.anchor
-        anchorPointer = parent.anchorPointer
     }
 
     /// The JSON pointer of this value (`/items/3/status`).
     var pointer: String {
-        if anchor.tapeIndex == value.tapeIndex { return anchorPointer }
-        return anchorPointer + (anchor.relativePointer(to: value) ?? "")
+        if anchor.value.tapeIndex == value.tapeIndex { return anchor.pointer }
+        return anchor.pointer + (anchor.value.relativePointer(to: value) ?? "")
     }
-
 
     /// A member of this object; nil when absent or null, a rejection when this is not an object.
     func member(_ key: String) -> KubeValue? {
@@ -168,6 +164,20 @@ struct KubeValue {
         var body = String(String.UnicodeScalarView(scalars)).debugDescription
         if scalars.count < text.unicodeScalars.count { body += "…" }
         return body
+    }
+}
+
+/// A value whose JSON pointer is known (a document root, a list item) and where its document
+/// came from.
+final class KubeAnchor {
+    let value: JSONValue
+    let pointer: String
+    let origin: KubeOrigin
+
+    init(value: JSONValue, pointer: String, origin: KubeOrigin) {
+        self.value = value
+        self.pointer = pointer
+        self.origin = origin
     }
 }
 

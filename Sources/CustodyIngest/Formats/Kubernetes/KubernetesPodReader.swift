@@ -147,6 +147,22 @@ struct KubernetesImageCache {
 
     /// `[docker-pullable://]<name>@sha256:<64 hex>` with a plain name (no tag).
     static func repoDigest(_ imageID: String) -> KubernetesPod.Running? {
+        guard isASCII(imageID) else { return characterRepoDigest(imageID) }
+        // ASCII: the byte scans below find exactly what the Character scans would (no
+        // grapheme joins these delimiters), at a fraction of the cost: 2,000 distinct image
+        // IDs per 10,000-pod snapshot went through the Character version.
+        let utf8 = imageID.utf8
+        var start = utf8.startIndex
+        if imageID.hasPrefix("docker-pullable://") { start = utf8.index(start, offsetBy: 18) }
+        guard let at = utf8[start...].lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let suffix = imageID[utf8.index(after: at)...]
+        guard suffix.utf8.count == 71, suffix.hasPrefix("sha256:"),
+              let digest = try? Digest(algorithm: .sha256, hex: String(suffix.dropFirst(7))),
+              let reference = plainReference(String(imageID[start..<at])), reference.tag == nil else { return nil }
+        return .digest(digest, repository: reference.repository)
+    }
+
+    private static func characterRepoDigest(_ imageID: String) -> KubernetesPod.Running? {
         var body = Substring(imageID)
         if body.hasPrefix("docker-pullable://") { body = body.dropFirst("docker-pullable://".count) }
         guard let at = body.lastIndex(of: "@") else { return nil }
@@ -163,6 +179,31 @@ struct KubernetesImageCache {
     static func plainReference(_ text: String) -> ImageReference? {
         guard !text.isEmpty, text.utf8.count <= 255, !text.utf8.contains(UInt8(ascii: "@")),
               !text.hasPrefix("docker://"), !text.hasPrefix("docker-pullable://"), !text.hasPrefix("sha256:") else { return nil }
+        guard isASCII(text) else { return characterPlainReference(text) }
+        // Byte scans on ASCII text, as in `repoDigest`.
+        let utf8 = text.utf8
+        var nameEnd = utf8.endIndex
+        var tag: String?
+        if let colon = utf8.lastIndex(of: UInt8(ascii: ":")), !utf8[colon...].contains(UInt8(ascii: "/")) {
+            tag = String(text[utf8.index(after: colon)...])
+            nameEnd = colon
+        }
+        let name = utf8[..<nameEnd]
+        guard name.count != 64 || !name.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
+        var host = "docker.io"
+        var pathStart = utf8.startIndex
+        if let slash = name.firstIndex(of: UInt8(ascii: "/")) {
+            let first = utf8[..<slash]
+            if first.elementsEqual("localhost".utf8) || first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":"))
+                || first.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+                host = String(text[..<slash])
+                pathStart = utf8.index(after: slash)
+            }
+        }
+        return try? ImageReference(host: host, path: String(text[pathStart..<nameEnd]), tag: tag)
+    }
+
+    private static func characterPlainReference(_ text: String) -> ImageReference? {
         var name = Substring(text)
         var tag: String?
         if let colon = name.lastIndex(of: ":"), name[colon...].firstIndex(of: "/") == nil {
@@ -181,5 +222,9 @@ struct KubernetesImageCache {
             }
         }
         return try? ImageReference(host: host, path: String(path), tag: tag)
+    }
+
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
     }
 }
