@@ -33,9 +33,13 @@ extension PathCollector {
 
         lap.mark("f.runs")
         var holders = Set(runs.keys)
+        var workloadNodes: [(workload: Int64, digest: Int64)] = []
+        result.workloads.reserveCapacity(workloads.count)
+        workloadNodes.reserveCapacity(workloads.count)
         for path in workloads.values {
             guard let ran = path.lastEdge, let row = rows.workload(ran, certainty: path.certainty) else { continue }
             result.workloads.append(row)
+            workloadNodes.append((ran.source, ran.target))
             holders.insert(ran.source)
             paths.append(path)
         }
@@ -53,16 +57,30 @@ extension PathCollector {
 
         result.containers.sort { ($0.kind, $0.key) < ($1.kind, $1.key) }
         result.runs.sort { $0.key < $1.key }
-        result.workloads = ResultRows.sorted(result.workloads)
+        result.workloads = rows.sorted(result.workloads, nodes: workloadNodes)
         result.not_affected.sort { ($0.digest, $0.vulnerability) < ($1.digest, $1.vulnerability) }
 
         lap.mark("f.sort")
         guard includePaths else { return }
-        // Sorted by what each path reaches; keys computed once (tens of thousands of paths).
-        let keyed = paths.map { path in
-            (path: path, key: (path.end.kind.rawValue, path.end.key, path.steps.count, path.steps.last?.edge?.id ?? 0))
-        }
-        (result.paths, result.evidence) = try rows.render(keyed.sorted { $0.key < $1.key }.map(\.path))
+        (result.paths, result.evidence) = try rows.render(Self.sorted(paths, graph: walk.graph))
         lap.mark("f.paths")
+    }
+}
+
+extension PathCollector {
+    /// Paths by what each reaches (its end node's kind and key), then length, then last edge.
+    /// End keys are ranked once (`KeyRanks`, per kind) rather than compared per pair: tens of
+    /// thousands of paths end at a few thousand nodes.
+    static func sorted(_ paths: [GraphPath], graph: GraphAccess) -> [GraphPath] {
+        let ranks = KeyRanks(paths.lazy.map(\.endID), in: graph)
+        let keys = paths.map { path in
+            (path.endKind.rawValue, ranks[path.endID] ?? -1, path.steps.count, path.steps.last?.edgeID ?? 0)
+        }
+        // A path whose end is not cached would have sorted by an empty key; none is expected.
+        guard !keys.contains(where: { $0.1 < 0 }) else {
+            let named = paths.map { ($0.endKind.rawValue, $0.end.key, $0.steps.count, $0.steps.last?.edgeID ?? 0) }
+            return Array(paths.indices).sorted { named[$0] < named[$1] }.map { paths[$0] }
+        }
+        return Array(paths.indices).sorted { keys[$0] < keys[$1] }.map { paths[$0] }
     }
 }

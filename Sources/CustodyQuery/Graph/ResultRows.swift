@@ -104,19 +104,37 @@ struct ResultRows {
         return Array(rows.indices).sorted { keys[$0] < keys[$1] }.map { rows[$0] }
     }
 
+    /// Workload rows in the order of `sorted(_:)`, given each row's workload and digest node ids
+    /// (`nodes[i]` for `rows[i]`): compared by the ranks of those nodes' keys (`KeyRanks`), and
+    /// by `first_seen` text only between rows of the same workload and digest.
+    func sorted(_ rows: [Result.Workload], nodes: [(workload: Int64, digest: Int64)]) -> [Result.Workload] {
+        let workloads = KeyRanks(nodes.lazy.map(\.workload), in: graph)
+        let digests = KeyRanks(nodes.lazy.map(\.digest), in: graph)
+        guard !workloads.keys.contains(where: { $0.utf8.contains(0) }), nodes.count == rows.count,
+              nodes.allSatisfy({ workloads[$0.workload] != nil && digests[$0.digest] != nil }) else { return Self.sorted(rows) }
+        let ranks = nodes.map { (workloads[$0.workload]!, digests[$0.digest]!) }
+        return Array(rows.indices).sorted { a, b in
+            if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+            return (rows[a].first_seen ?? "") < (rows[b].first_seen ?? "")
+        }.map { rows[$0] }
+    }
+
     /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
     /// window: a run or workload in the answer could read them while it ran.
     func secrets(of holders: [Int64]) throws -> [Result.Secret] {
-        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of pairs).
-        var reached: [String: Set<Int64>] = [:]
+        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of
+        // pairs), listed by the ranks of their keys, which are sorted once for all secrets.
+        var reached: [String: [Int64]] = [:]
         for (source, key) in try graph.targets(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret) {
-            reached[key, default: []].insert(source)
+            reached[key, default: []].append(source)
         }
+        let ranks = KeyRanks(holders, in: graph)
         return reached.map { key, sources in
             // Two holders of different kinds could share a key: listed once, as before.
-            var keys = sources.compactMap { graph.nodes[$0]?.ref.key }.sorted()
-            keys.removeDuplicatesInSorted()
-            return Result.Secret(key: key, reached_by: keys)
+            var order = sources.compactMap { ranks[$0] }
+            order.sort()
+            order.removeDuplicatesInSorted()
+            return Result.Secret(key: key, reached_by: order.map { ranks.keys[Int($0)] })
         }.sorted { $0.key < $1.key }
     }
 
@@ -124,23 +142,26 @@ struct ResultRows {
     /// distinct node, edge and link element is built once (`PathList`): paths share most of
     /// their edges (every workload of a digest repeats its prefix).
     func render(_ paths: [GraphPath]) throws -> (paths: PathList, evidence: [Result.Evidence]) {
-        var edgeIDs = Set<Int64>()
-        for path in paths { for step in path.steps { if let edge = step.edge { edgeIDs.insert(edge.id) } } }
-        let links = try graph.evidence(edges: edgeIDs)
+        var edges: [Int64: Edge] = [:]
+        for path in paths {
+            for step in path.steps where step.edgeSlot >= 0 && edges[step.edgeID!] == nil { edges[step.edgeID!] = graph.edge(at: step.edgeSlot) }
+        }
+        let links = try graph.evidence(of: edges.values)
         var evidence: [String: Result.Evidence] = [:]
         var list = PathList()
         var edgeElements: [Int64: Int32] = [:]
         var nodeElements: [Int64: Int32] = [:]
-        var linkElements: [String: Int32] = [:]
+        var linkElements: [PathLink: Int32] = [:]
         for path in paths {
             var layout: [Int32] = []
             layout.reserveCapacity(path.steps.count * 2)
             for step in path.steps {
-                if let edge = step.edge {
-                    if let element = edgeElements[edge.id] {
+                if let id = step.edgeID {
+                    if let element = edgeElements[id] {
                         layout.append(element)
                     } else {
-                        let documents = links[edge.id] ?? []
+                        let edge = graph.edge(at: step.edgeSlot)
+                        let documents = links[id] ?? []
                         for link in documents where evidence[link.sha256] == nil {
                             evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
                         }
@@ -154,7 +175,7 @@ struct ResultRows {
                     if let element = linkElements[link] {
                         layout.append(element)
                     } else {
-                        let element = list.add(Result.PathElement(edge: link, certainty: Certainty.recorded.rawValue, evidence: []))
+                        let element = list.add(Result.PathElement(edge: link.rawValue, certainty: Certainty.recorded.rawValue, evidence: []))
                         linkElements[link] = element
                         layout.append(element)
                     }
@@ -162,7 +183,7 @@ struct ResultRows {
                 if let element = nodeElements[step.nodeID] {
                     layout.append(element)
                 } else {
-                    let element = list.add(.node(kind: step.node.kind.rawValue, key: step.node.key))
+                    let element = list.add(.node(kind: step.nodeKind.rawValue, key: graph.nodes[step.nodeID]?.ref.key ?? ""))
                     nodeElements[step.nodeID] = element
                     layout.append(element)
                 }
