@@ -23,8 +23,6 @@ struct Edge: Sendable, Hashable {
     var attributesJSON: String?
     /// The first document behind the edge (stored in its row; others in `edge_evidence_extra`).
     var documentID: Int64?
-    /// Where the query keeps this edge (`GraphAccess.edge(at:)`): paths refer to it by slot.
-    var slot: Int32 = -1
 
     var attributes: [String: String] { Attributes.decode(attributesJSON) }
 
@@ -62,8 +60,9 @@ enum Direction: Sendable {
 final class GraphAccess {
     let reader: GraphReader
     private(set) var nodes: [Int64: Node] = [:]
-    /// Every edge read in this query, by slot (`Edge.slot`).
+    /// Every edge a path of this query followed, once, by slot (`slot(for:)`).
     private var edgeStore: [Edge] = []
+    private var edgeSlots: [Int64: Int32] = [:]
 
     init(reader: GraphReader) {
         self.reader = reader
@@ -93,8 +92,7 @@ final class GraphAccess {
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             lastSeen: row.int64(6).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             certainty: row.text(7) == "recorded" ? .recorded : .inferred,
-                            attributesJSON: row.text(8), documentID: row.int64(13), slot: Int32(edgeStore.count))
-            edgeStore.append(edge)
+                            attributesJSON: row.text(8), documentID: row.int64(13))
             out.append(edge)
             if let other = row.int64(9), nodes[other] == nil { cache(row, from: 9) }
         }
@@ -104,7 +102,17 @@ final class GraphAccess {
         return out
     }
 
-    /// An edge this query read (`Edge.slot`).
+    /// The slot of an edge a path follows, stored on first use: paths refer to edges by slot,
+    /// and only edges on paths are kept (a hop reads many that no path takes).
+    func slot(for edge: Edge) -> Int32 {
+        if let slot = edgeSlots[edge.id] { return slot }
+        let slot = Int32(edgeStore.count)
+        edgeStore.append(edge)
+        edgeSlots[edge.id] = slot
+        return slot
+    }
+
+    /// An edge stored by `slot(for:)`.
     func edge(at slot: Int32) -> Edge { edgeStore[Int(slot)] }
 
     /// `EdgeKind(rawValue:)` compares against every case in turn; a hash lookup is cheaper

@@ -35,7 +35,7 @@ struct GraphPath {
         var copy = self
         copy.steps.reserveCapacity(steps.count + 2)
         copy.steps.append(Step(nodeID: node.id, nodeKind: node.ref.kind, edgeID: edge.id, edgeKind: edge.kind,
-                               edgeSlot: edge.slot, link: nil))
+                               edgeSlot: graph.slot(for: edge), link: nil))
         copy.certainty = min(certainty, edge.certainty)
         return copy
     }

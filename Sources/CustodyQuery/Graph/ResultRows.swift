@@ -6,6 +6,8 @@ import CustodyStore
 struct ResultRows {
     let graph: GraphAccess
     let window: TimeWindow
+    /// Workload rows repeat the same few thousand interval ends tens of thousands of times.
+    let times = TimeTexts()
 
     typealias Result = BlastRadiusResult
 
@@ -32,7 +34,8 @@ struct ResultRows {
         var last: [Int64: Timestamp] = [:]
         var running: Set<Int64> = []
         let kinds: [EdgeKind] = knownRan == nil ? [.pointsTo, .pushed, .produced, .ran] : [.pointsTo, .pushed, .produced]
-        for edge in try graph.edges(.incoming, of: ids, kinds: kinds) + (knownRan ?? []) {
+        // The two lists are visited in turn, not concatenated (thousands of `ran` edges).
+        func visit(_ edge: Edge) {
             let id = edge.target
             if edge.kind == .pointsTo, window.admits(edge), let key = graph.nodes[edge.source]?.ref.key {
                 tags[id, default: []].insert(key)
@@ -41,6 +44,8 @@ struct ResultRows {
             if let time = edge.lastSeen ?? edge.firstSeen { last[id] = max(last[id] ?? time, time) }
             if edge.kind == .ran, edge.isRunning { running.insert(id) }
         }
+        for edge in try graph.edges(.incoming, of: ids, kinds: kinds) { visit(edge) }
+        for edge in knownRan ?? [] { visit(edge) }
         return ids.compactMap { id -> Result.Artifact? in
             guard let node = graph.nodes[id] else { return nil }
             let isRunning = running.contains(id)
@@ -59,8 +64,8 @@ struct ResultRows {
         let attributes = ran.attributes
         let running = attributes["running"] == "true"
         return Result.Workload(cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3],
-                               digest: digest.ref.key, first_seen: ran.firstSeen?.rfc3339,
-                               last_seen: running ? nil : ran.lastSeen?.rfc3339,
+                               digest: digest.ref.key, first_seen: ran.firstSeen.map(times.text),
+                               last_seen: running ? nil : ran.lastSeen.map(times.text),
                                last_seen_tight: attributes["last_seen_tight"], running: running,
                                certainty: certainty.rawValue)
     }
@@ -204,5 +209,17 @@ extension Array where Element: Equatable {
             kept += 1
         }
         removeLast(count - kept)
+    }
+}
+
+/// RFC 3339 text of timestamps, formatted once per distinct value and shared after that.
+final class TimeTexts {
+    private var texts: [Timestamp: String] = [:]
+
+    func text(_ time: Timestamp) -> String {
+        if let text = texts[time] { return text }
+        let text = time.rfc3339
+        texts[time] = text
+        return text
     }
 }
