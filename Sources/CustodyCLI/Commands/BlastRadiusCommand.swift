@@ -43,8 +43,12 @@ struct BlastRadiusCommand: ParsableCommand {
         let window = try time.window()
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try database.open(readOnly: true).read { reader in
-            try BlastRadiusEngine(reader: reader, window: window, includePaths: output.format == .json).run(subject)
+        let opened = try database.open(readOnly: true)
+        ProcessLifetime.keep(opened)
+        let result = try opened.read { reader in
+            // A terminal table shows the first rows of each section and counts the others.
+            try BlastRadiusEngine(reader: reader, window: window, includePaths: output.format == .json,
+                                  rowLimit: output.format == .table ? BlastRadiusRendering.terminalRowLimit : nil).run(subject)
         }
         let queried = clock.now
         Console.out(bytes: BlastRadiusRendering.renderUTF8(result, format: output.format))
@@ -69,7 +73,8 @@ enum Timing {
 
 /// Values the process keeps until it exits. A large answer is ~100,000 objects (rows, strings,
 /// paths); freeing them one by one after the output is written cost ~5 % of the question,
-/// and the exit frees them at once.
+/// and the exit frees them at once. Closing the (read-only) case database unmapped its
+/// memory-mapped pages one by one, too.
 enum ProcessLifetime {
     private final class Box<Value> {
         let value: Value

@@ -18,9 +18,10 @@ public enum BlastRadiusRendering {
         let limit = format == .table ? terminalRowLimit : Int.max
         var tables = [
             Sections.runs(result.runs, limit: limit),
-            Sections.artifacts(result.artifacts, limit: limit),
-            Sections.workloads(result.workloads, limit: limit),
-            Sections.table("secrets", ["key", "reached_by"], result.secrets.lazy.map { [$0.key, $0.reached_by.joined(separator: " ")] }, limit: limit),
+            Sections.artifacts(result.artifacts, limit: limit, total: result.totals?.artifacts),
+            Sections.workloads(result.workloads, limit: limit, total: result.totals?.workloads),
+            Sections.table("secrets", ["key", "reached_by"], result.secrets.lazy.map { [$0.key, $0.reached_by.joined(separator: " ")] },
+                           limit: limit, total: result.totals?.secrets),
         ]
         if !result.containers.isEmpty {
             tables.insert(Sections.table("containers without digest", ["kind", "key", "sboms"],
@@ -50,16 +51,16 @@ enum Sections {
               runs.lazy.map { [$0.key, $0.repository, $0.started_at, $0.certainty] }, limit: limit)
     }
 
-    static func artifacts(_ artifacts: [BlastRadiusResult.Artifact], limit: Int) -> ResultTable {
+    static func artifacts(_ artifacts: [BlastRadiusResult.Artifact], limit: Int, total: Int? = nil) -> ResultTable {
         table("artifacts", ["digest", "repositories", "tags", "first_seen", "last_seen", "running", "certainty"],
               artifacts.lazy.map { [$0.digest, $0.repositories.joined(separator: " "), $0.tags.joined(separator: " "), $0.first_seen,
-                               $0.last_seen, $0.running ? "yes" : "no", $0.certainty] }, limit: limit)
+                               $0.last_seen, $0.running ? "yes" : "no", $0.certainty] }, limit: limit, total: total)
     }
 
-    static func workloads(_ workloads: [BlastRadiusResult.Workload], limit: Int) -> ResultTable {
+    static func workloads(_ workloads: [BlastRadiusResult.Workload], limit: Int, total: Int? = nil) -> ResultTable {
         table("workloads", ["workload", "digest", "first_seen", "last_seen", "last_seen_tight", "running", "certainty"],
               workloads.lazy.map { [$0.workloadKey, $0.digest, $0.first_seen, $0.last_seen, $0.last_seen_tight,
-                               $0.running ? "yes" : "no", $0.certainty] }, limit: limit)
+                               $0.running ? "yes" : "no", $0.certainty] }, limit: limit, total: total)
     }
 
     static func windowLine(_ window: BlastRadiusResult.Window) -> String {
@@ -70,7 +71,8 @@ enum Sections {
 
     /// Rows are built only up to `limit` when given lazily: a terminal table of a large answer
     /// shows 50 of tens of thousands, and building every row's strings cost more than the query.
-    static func table(_ title: String, _ columns: [String], _ rows: some Collection<[String?]>, limit: Int) -> ResultTable {
-        ResultTable(title: title, columns: columns, rows: Array(rows.prefix(limit)), omitted: max(0, rows.count - limit))
+    /// - Parameter total: the section's full size when `rows` holds only its first rows.
+    static func table(_ title: String, _ columns: [String], _ rows: some Collection<[String?]>, limit: Int, total: Int? = nil) -> ResultTable {
+        ResultTable(title: title, columns: columns, rows: Array(rows.prefix(limit)), omitted: max(0, (total ?? rows.count) - limit))
     }
 }

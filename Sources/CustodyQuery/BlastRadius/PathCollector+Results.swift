@@ -2,14 +2,27 @@ import CustodyCore
 
 extension PathCollector {
     /// Turns what was reached into the result sections, sorted for stable output.
-    func fill(_ result: inout BlastRadiusResult, notAffected: [Int64: GraphPath], includePaths: Bool = true) throws {
+    /// - Parameter rowLimit: build only the first rows of artifacts, workloads and secrets and
+    ///   count the others (`BlastRadiusEngine.rowLimit`).
+    func fill(_ result: inout BlastRadiusResult, notAffected: [Int64: GraphPath], includePaths: Bool = true, rowLimit: Int? = nil) throws {
         let rows = ResultRows(graph: walk.graph, window: walk.window)
         var paths: [GraphPath] = []
+        var totals = BlastRadiusResult.Totals(artifacts: 0, workloads: 0, secrets: 0)
+        defer { if rowLimit != nil { result.totals = totals } }
         let lap = Lap()
 
         // Unwindowed, every `ran` edge into the artifacts was read by `followWorkloads`.
         let knownRan = walk.window.isUnbounded ? workloads.values.compactMap { $0.lastEdge }.filter { artifacts[$0.target] != nil } : nil
-        result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty), knownRan: knownRan)
+        if let rowLimit {
+            // The first artifacts by digest; only theirs are read (tags, pushes, lifetimes).
+            let named = artifacts.keys.compactMap { id in walk.graph.nodes[id].map { (id: id, key: $0.ref.key) } }
+            let shown = Set(named.sorted { $0.key < $1.key }.prefix(rowLimit).map(\.id))
+            result.artifacts = try rows.artifacts(artifacts.filter { shown.contains($0.key) }.mapValues(\.certainty),
+                                                  knownRan: knownRan?.filter { shown.contains($0.target) })
+            totals.artifacts = named.count
+        } else {
+            result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty), knownRan: knownRan)
+        }
         paths += artifacts.values
         lap.mark("f.artifacts")
 
@@ -33,18 +46,23 @@ extension PathCollector {
 
         lap.mark("f.runs")
         var holders = Set(runs.keys)
-        var workloadNodes: [(workload: Int64, digest: Int64)] = []
-        result.workloads.reserveCapacity(workloads.count)
-        workloadNodes.reserveCapacity(workloads.count)
+        // The intervals that make a row (`ResultRows.workload` is nil for the others), in
+        // output order; rows are built for the first `rowLimit` of them only.
+        var intervals: [(ran: Edge, certainty: Certainty)] = []
+        intervals.reserveCapacity(workloads.count)
+        var valid: [Int64: Bool] = [:]
         for path in workloads.values {
-            guard let ran = path.lastEdge, let row = rows.workload(ran, certainty: path.certainty) else { continue }
-            result.workloads.append(row)
-            workloadNodes.append((ran.source, ran.target))
+            guard let ran = path.lastEdge else { continue }
+            if valid[ran.source] == nil { valid[ran.source] = rows.canDescribe(workload: ran.source) }
+            guard valid[ran.source] == true, walk.graph.nodes[ran.target] != nil else { continue }
+            intervals.append((ran, path.certainty))
             holders.insert(ran.source)
             paths.append(path)
         }
+        result.workloads = rows.workloads(intervals, limit: rowLimit)
+        totals.workloads = intervals.count
         lap.mark("f.workloads")
-        result.secrets = try rows.secrets(of: Array(holders))
+        (result.secrets, totals.secrets) = try rows.secrets(of: Array(holders), limit: rowLimit)
         lap.mark("f.secrets")
 
         for (id, path) in notAffected {
@@ -57,7 +75,6 @@ extension PathCollector {
 
         result.containers.sort { ($0.kind, $0.key) < ($1.kind, $1.key) }
         result.runs.sort { $0.key < $1.key }
-        result.workloads = rows.sorted(result.workloads, nodes: workloadNodes)
         result.not_affected.sort { ($0.digest, $0.vulnerability) < ($1.digest, $1.vulnerability) }
 
         lap.mark("f.sort")

@@ -109,38 +109,60 @@ struct ResultRows {
         return Array(rows.indices).sorted { keys[$0] < keys[$1] }.map { rows[$0] }
     }
 
-    /// Workload rows in the order of `sorted(_:)`, given each row's workload and digest node ids
-    /// (`nodes[i]` for `rows[i]`): compared by the ranks of those nodes' keys (`KeyRanks`), and
-    /// by `first_seen` text only between rows of the same workload and digest.
-    func sorted(_ rows: [Result.Workload], nodes: [(workload: Int64, digest: Int64)]) -> [Result.Workload] {
-        let workloads = KeyRanks(nodes.lazy.map(\.workload), in: graph)
-        let digests = KeyRanks(nodes.lazy.map(\.digest), in: graph)
-        guard !workloads.keys.contains(where: { $0.utf8.contains(0) }), nodes.count == rows.count,
-              nodes.allSatisfy({ workloads[$0.workload] != nil && digests[$0.digest] != nil }) else { return Self.sorted(rows) }
-        let ranks = nodes.map { (workloads[$0.workload]!, digests[$0.digest]!) }
-        return Array(rows.indices).sorted { a, b in
+    /// Whether `workload(_:certainty:)` can describe intervals of this workload node (it is
+    /// cached and its key has the four parts of a workload key).
+    func canDescribe(workload id: Int64) -> Bool {
+        graph.nodes[id].map { Self.workloadParts($0.ref.key) != nil } ?? false
+    }
+
+    /// The rows of `intervals` (each one `canDescribe`, its digest cached) in the order of
+    /// `sorted(_:)`, only the first `limit` of them built. Ordered by the ranks of the workload
+    /// and digest keys (`KeyRanks`), then by `first_seen` text within one workload and digest,
+    /// without building the rows that are not shown.
+    func workloads(_ intervals: [(ran: Edge, certainty: Certainty)], limit: Int?) -> [Result.Workload] {
+        let workloads = KeyRanks(intervals.lazy.map(\.ran.source), in: graph)
+        let digests = KeyRanks(intervals.lazy.map(\.ran.target), in: graph)
+        guard !workloads.keys.contains(where: { $0.utf8.contains(0) }) else {
+            // A key holding a NUL (hostile input) sorts by the joined key of `sorted(_:)`.
+            let rows = intervals.compactMap { workload($0.ran, certainty: $0.certainty) }
+            return Array(Self.sorted(rows).prefix(limit ?? Int.max))
+        }
+        let ranks = intervals.map { (workloads[$0.ran.source] ?? -1, digests[$0.ran.target] ?? -1) }
+        let order = Array(intervals.indices).sorted { a, b in
             if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
-            return (rows[a].first_seen ?? "") < (rows[b].first_seen ?? "")
-        }.map { rows[$0] }
+            return (intervals[a].ran.firstSeen.map(times.text) ?? "") < (intervals[b].ran.firstSeen.map(times.text) ?? "")
+        }
+        return order.prefix(limit ?? Int.max).compactMap { workload(intervals[$0].ran, certainty: intervals[$0].certainty) }
     }
 
     /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
-    /// window: a run or workload in the answer could read them while it ran.
-    func secrets(of holders: [Int64]) throws -> [Result.Secret] {
-        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of
-        // pairs), listed by the ranks of their keys, which are sorted once for all secrets.
+    /// window: a run or workload in the answer could read them while it ran. Sorted by key;
+    /// only the first `limit` are built, `total` counts them all.
+    func secrets(of holders: [Int64], limit: Int? = nil) throws -> (rows: [Result.Secret], total: Int) {
+        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of pairs).
         var reached: [String: [Int64]] = [:]
         for (source, key) in try graph.targets(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret) {
             reached[key, default: []].append(source)
         }
+        let shown = reached.sorted { $0.key < $1.key }.prefix(limit ?? Int.max)
+        // Two holders of different kinds could share a key: listed once, as before.
+        guard shown.count > 100 else {
+            let rows = shown.map { key, sources in
+                var keys = Set(sources).compactMap { graph.nodes[$0]?.ref.key }.sorted()
+                keys.removeDuplicatesInSorted()
+                return Result.Secret(key: key, reached_by: keys)
+            }
+            return (rows, reached.count)
+        }
+        // Many secrets: the holders' keys are sorted once (`KeyRanks`) and each list by rank.
         let ranks = KeyRanks(holders, in: graph)
-        return reached.map { key, sources in
-            // Two holders of different kinds could share a key: listed once, as before.
+        let rows = shown.map { key, sources in
             var order = sources.compactMap { ranks[$0] }
             order.sort()
             order.removeDuplicatesInSorted()
             return Result.Secret(key: key, reached_by: order.map { ranks.keys[Int($0)] })
-        }.sorted { $0.key < $1.key }
+        }
+        return (rows, reached.count)
     }
 
     /// Paths as node/edge alternations, with every edge's documents (one read for all). Each
