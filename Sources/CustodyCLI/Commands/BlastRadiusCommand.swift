@@ -51,7 +51,7 @@ struct BlastRadiusCommand: ParsableCommand {
                                   rowLimit: output.format == .table ? BlastRadiusRendering.terminalRowLimit : nil).run(subject)
         }
         let queried = clock.now
-        Console.out(bytes: BlastRadiusRendering.renderUTF8(result, format: output.format))
+        BlastRadiusRendering.write(result, format: output.format) { Console.out(buffer: $0) }
         if timing { Console.error(Timing.line(query: queried - started, render: clock.now - queried)) }
         if result.isEmpty { throw ExitCode(CustodyExitCode.noMatch.rawValue) }
         ProcessLifetime.keep(result)

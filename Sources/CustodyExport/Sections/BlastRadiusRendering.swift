@@ -13,6 +13,13 @@ public enum BlastRadiusRendering {
         format == .json ? ResultJSON.blastRadiusUTF8(result) : Array(render(result, format: format).utf8)
     }
 
+    /// The rendering handed to `sink` in pieces (JSON: about a megabyte each), for standard
+    /// output: the same bytes as `renderUTF8` without holding all of them at once.
+    public static func write(_ result: BlastRadiusResult, format: OutputFormat, to sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
+        if format == .json { return ResultJSON.blastRadius(result, to: sink) }
+        Array(render(result, format: format).utf8).withUnsafeBufferPointer(sink)
+    }
+
     public static func render(_ result: BlastRadiusResult, format: OutputFormat) -> String {
         if format == .json { return ResultJSON.blastRadius(result) }
         let limit = format == .table ? terminalRowLimit : Int.max

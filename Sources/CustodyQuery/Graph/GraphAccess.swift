@@ -120,20 +120,28 @@ final class GraphAccess {
     static let edgeKinds = Dictionary(uniqueKeysWithValues: EdgeKind.allCases.map { ($0.rawValue, $0) })
     static let nodeKinds = Dictionary(uniqueKeysWithValues: NodeKind.allCases.map { ($0.rawValue, $0) })
 
-    /// Pairs (source, target key) of edges of `kinds` leaving `ids`, read from the covering
-    /// index alone (no edge row): for the secrets in reach of thousands of runs and workloads.
-    func targets(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(source: Int64, key: String)] {
+    /// The sources of edges of `kinds` leaving `ids`, grouped by target node (of `targetKind`),
+    /// each group with the target's key, in order of first appearance. Grouping by id reads
+    /// each key once (tens of thousands of pairs share a few thousand targets).
+    func sourcesByTarget(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(key: String, sources: [Int64])] {
         let list = Self.jsonList(ids)
         guard list != "[]", !kinds.isEmpty else { return [] }
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
-        var out: [(Int64, String)] = []
+        var groups: [(key: String, sources: [Int64])] = []
+        var group: [Int64: Int] = [:]
         try reader.forEachRow("""
-            SELECT e.src, o.key FROM edges e JOIN nodes o ON o.id = e.dst
+            SELECT e.src, e.dst, o.key FROM edges e JOIN nodes o ON o.id = e.dst
             WHERE e.src IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList)) AND o.kind = ?
             """, [.text(list), .text(targetKind.rawValue)]) { row in
-            if let source = row.int64(0), let key = row.text(1) { out.append((source, key)) }
+            guard let source = row.int64(0), let target = row.int64(1) else { return }
+            if let index = group[target] {
+                groups[index].sources.append(source)
+            } else if let key = row.text(2) {
+                group[target] = groups.count
+                groups.append((key, [source]))
+            }
         }
-        return out
+        return groups
     }
 
     /// The node with this id (cached, else read).

@@ -8,6 +8,8 @@ struct ResultRows {
     let window: TimeWindow
     /// Workload rows repeat the same few thousand interval ends tens of thousands of times.
     let times = TimeTexts()
+    /// …and the same workloads and `ran` attributes: each is split or decoded once.
+    let workloadKeys = WorkloadKeys()
 
     typealias Result = BlastRadiusResult
 
@@ -59,14 +61,12 @@ struct ResultRows {
     /// A workload row from its `ran` edge (DESIGN.md §3: first_seen = start, last_seen = end or
     /// null while running, last_seen_tight = the first replacement pod's start when known).
     func workload(_ ran: Edge, certainty: Certainty) -> Result.Workload? {
-        guard let workload = graph.nodes[ran.source], let digest = graph.nodes[ran.target] else { return nil }
-        guard let parts = Self.workloadParts(workload.ref.key) else { return nil }
-        let attributes = ran.attributes
-        let running = attributes["running"] == "true"
+        guard let digest = graph.nodes[ran.target], let parts = workloadKeys.parts(of: ran.source, in: graph) else { return nil }
+        let interval = workloadKeys.interval(ran.attributesJSON)
         return Result.Workload(cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3],
                                digest: digest.ref.key, first_seen: ran.firstSeen.map(times.text),
-                               last_seen: running ? nil : ran.lastSeen.map(times.text),
-                               last_seen_tight: attributes["last_seen_tight"], running: running,
+                               last_seen: interval.running ? nil : ran.lastSeen.map(times.text),
+                               last_seen_tight: interval.lastSeenTight, running: interval.running,
                                certainty: certainty.rawValue)
     }
 
@@ -75,25 +75,23 @@ struct ResultRows {
     /// than the rest of a row); others split by `Character`, as a "/" with a combining mark is
     /// not a separator.
     static func workloadParts(_ key: String) -> [String]? {
-        let utf8 = key.utf8
-        guard utf8.allSatisfy({ $0 < 0x80 }) else {
-            let parts = key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-            return parts.count == 4 ? parts : nil
-        }
-        var parts: [String] = []
-        parts.reserveCapacity(4)
-        var start = utf8.startIndex
-        var index = start
-        while index != utf8.endIndex, parts.count < 3 {
-            if utf8[index] == UInt8(ascii: "/") {
-                parts.append(String(key[start..<index]))
-                start = utf8.index(after: index)
+        var key = key
+        // nil: not ASCII; else the parts, or an empty array without three slashes.
+        let ascii: [String]? = key.withUTF8 { bytes in
+            var slashes: [Int] = []
+            slashes.reserveCapacity(3)
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "/"), slashes.count < 3 { slashes.append(index) }
             }
-            index = utf8.index(after: index)
+            guard slashes.count == 3 else { return [] }
+            let bounds = [(0, slashes[0]), (slashes[0] + 1, slashes[1]), (slashes[1] + 1, slashes[2]), (slashes[2] + 1, bytes.count)]
+            return bounds.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0.0..<$0.1]), as: UTF8.self) }
         }
-        guard parts.count == 3 else { return nil }
-        parts.append(String(key[start...]))
-        return parts
+        if let ascii { return ascii.isEmpty ? nil : ascii }
+        let parts = key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+        return parts.count == 4 ? parts : nil
     }
 
     /// Workload rows by the key `workload NUL digest NUL start`. Positions are sorted, not the
@@ -112,7 +110,7 @@ struct ResultRows {
     /// Whether `workload(_:certainty:)` can describe intervals of this workload node (it is
     /// cached and its key has the four parts of a workload key).
     func canDescribe(workload id: Int64) -> Bool {
-        graph.nodes[id].map { Self.workloadParts($0.ref.key) != nil } ?? false
+        workloadKeys.parts(of: id, in: graph) != nil
     }
 
     /// The rows of `intervals` (each one `canDescribe`, its digest cached) in the order of
@@ -139,12 +137,18 @@ struct ResultRows {
     /// window: a run or workload in the answer could read them while it ran. Sorted by key;
     /// only the first `limit` are built, `total` counts them all.
     func secrets(of holders: [Int64], limit: Int? = nil) throws -> (rows: [Result.Secret], total: Int) {
-        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of pairs).
-        var reached: [String: [Int64]] = [:]
-        for (source, key) in try graph.targets(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret) {
-            reached[key, default: []].append(source)
+        // Grouped by secret node, then by key: two nodes whose keys are equal as strings (one
+        // precomposed, one not) are one secret, listed under the key met first, as when the
+        // pairs were grouped by key directly.
+        var reached: [(key: String, sources: [Int64])] = []
+        for group in try graph.sourcesByTarget(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret).sorted(by: { $0.key < $1.key }) {
+            if let last = reached.last, last.key == group.key {
+                reached[reached.count - 1].sources += group.sources
+            } else {
+                reached.append(group)
+            }
         }
-        let shown = reached.sorted { $0.key < $1.key }.prefix(limit ?? Int.max)
+        let shown = reached.prefix(limit ?? Int.max)
         // Two holders of different kinds could share a key: listed once, as before.
         guard shown.count > 100 else {
             let rows = shown.map { key, sources in
@@ -243,5 +247,30 @@ final class TimeTexts {
         let text = time.rfc3339
         texts[time] = text
         return text
+    }
+}
+
+/// Workload keys split into their parts and `ran` attributes decoded, once per distinct one:
+/// a large answer has ~9,000 intervals of ~6,000 workloads sharing a few hundred attribute texts.
+final class WorkloadKeys {
+    private var parts: [Int64: [String]?] = [:]
+    private var intervals: [String: (running: Bool, lastSeenTight: String?)] = [:]
+
+    /// `ResultRows.workloadParts` of the workload node's key; nil if it has none or is not cached.
+    func parts(of workload: Int64, in graph: GraphAccess) -> [String]? {
+        if let known = parts[workload] { return known }
+        let split = graph.nodes[workload].flatMap { ResultRows.workloadParts($0.ref.key) }
+        parts[workload] = .some(split)
+        return split
+    }
+
+    /// What a `ran` edge's attributes say about its interval.
+    func interval(_ json: String?) -> (running: Bool, lastSeenTight: String?) {
+        guard let json else { return (false, nil) }
+        if let known = intervals[json] { return known }
+        let attributes = Attributes.decode(json)
+        let interval = (running: attributes["running"] == "true", lastSeenTight: attributes["last_seen_tight"])
+        intervals[json] = interval
+        return interval
     }
 }
