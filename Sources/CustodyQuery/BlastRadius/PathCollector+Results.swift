@@ -88,13 +88,17 @@ extension PathCollector {
     /// Paths by what each reaches (its end node's kind and key), then length, then last edge.
     /// End keys are ranked once (`KeyRanks`, per kind) rather than compared per pair: tens of
     /// thousands of paths end at a few thousand nodes.
+    /// Node kinds in the order of their names (the first sort key of paths).
+    private static let kindOrder = Dictionary(uniqueKeysWithValues: NodeKind.allCases.sorted { $0.rawValue < $1.rawValue }
+        .enumerated().map { ($1, $0) })
+
     static func sorted(_ paths: [GraphPath], graph: GraphAccess) -> [GraphPath] {
         let ranks = KeyRanks(paths.lazy.map(\.endID), in: graph)
         let keys = paths.map { path in
-            (path.endKind.rawValue, ranks[path.endID] ?? -1, path.steps.count, path.steps.last?.edgeID ?? 0)
+            (kindOrder[path.endKind] ?? -1, ranks[path.endID] ?? -1, path.steps.count, path.steps.last?.edgeID ?? 0)
         }
         // A path whose end is not cached would have sorted by an empty key; none is expected.
-        guard !keys.contains(where: { $0.1 < 0 }) else {
+        guard !keys.contains(where: { $0.0 < 0 || $0.1 < 0 }) else {
             let named = paths.map { ($0.endKind.rawValue, $0.end.key, $0.steps.count, $0.steps.last?.edgeID ?? 0) }
             return Array(paths.indices).sorted { named[$0] < named[$1] }.map { paths[$0] }
         }

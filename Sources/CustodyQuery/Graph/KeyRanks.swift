@@ -10,10 +10,17 @@ struct KeyRanks {
     init(_ ids: some Sequence<Int64>, in graph: GraphAccess) {
         var entries: [(id: Int64, key: String)] = []
         for id in Set(ids) { if let node = graph.nodes[id] { entries.append((id, node.ref.key)) } }
-        entries.sort { $0.key < $1.key }
+        let order = KeyOrder.sortedIndices(entries.map(\.key))
         rank.reserveCapacity(entries.count)
-        for (index, entry) in entries.enumerated() {
-            if index == 0 || entries[index - 1].key < entry.key { keys.append(entry.key) }
+        var previous: String?
+        for index in order {
+            let entry = entries[index]
+            if let previous, !(previous < entry.key) {
+                // Equal to the one before (as `String` compares): the same rank.
+            } else {
+                keys.append(entry.key)
+            }
+            previous = entry.key
             rank[entry.id] = Int32(keys.count - 1)
         }
     }

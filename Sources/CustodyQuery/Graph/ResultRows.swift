@@ -141,7 +141,8 @@ struct ResultRows {
         // precomposed, one not) are one secret, listed under the key met first, as when the
         // pairs were grouped by key directly.
         var reached: [(key: String, sources: [Int64])] = []
-        for group in try graph.sourcesByTarget(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret).sorted(by: { $0.key < $1.key }) {
+        let groups = try graph.sourcesByTarget(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret)
+        for group in KeyOrder.sortedIndices(groups.map(\.key)).lazy.map({ groups[$0] }) {
             if let last = reached.last, last.key == group.key {
                 reached[reached.count - 1].sources += group.sources
             } else {
