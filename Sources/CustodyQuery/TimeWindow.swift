@@ -54,6 +54,9 @@ public struct TimeWindow: Sendable, Equatable {
     /// A workload still running a digest is an open interval whatever end the snapshot bound
     /// wrote, so `--at` after the last snapshot still finds it.
     func admits(_ edge: Edge) -> Bool {
+        // No window admits everything (checked first: a hop tests thousands of `ran` edges,
+        // and whether one is running means scanning its attributes).
+        if isUnbounded { return true }
         guard Self.timeBound.contains(edge.kind) else { return true }
         let open = edge.kind == .ran && edge.isRunning
         return admits(first: edge.firstSeen, last: open ? nil : edge.lastSeen)

@@ -22,7 +22,8 @@ DB="$OUT/graph.db"
 mkdir -p "$OUT"
 
 if [ -z "${CUSTODY_BIN:-}" ]; then
-  (cd "$ROOT" && swift build -c release --product custody >&2)
+  # As scripts/demo.sh builds it: a static Swift standard library (~10 ms less start-up).
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib --product custody >&2)
   CUSTODY_BIN="$ROOT/.build/release/custody"
 fi
 

@@ -56,7 +56,9 @@ struct TraceCommand: ParsableCommand {
         let window = try time.window()
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try database.open(readOnly: true).read { reader in
+        let opened = try database.open(readOnly: true)
+        ProcessLifetime.keep(opened)
+        let result = try opened.read { reader in
             try TraceEngine(reader: reader, window: window).run(target)
         }
         let queried = clock.now

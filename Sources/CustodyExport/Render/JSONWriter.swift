@@ -9,8 +9,30 @@ struct JSONWriter {
     /// Whether the current container already has a member (a comma is due).
     private var hasMember: [Bool] = []
 
+    /// Where full buffers go (`flushAt`), or nil to keep the whole text in `bytes`.
+    private let sink: ((UnsafeBufferPointer<UInt8>) -> Void)?
+    private let flushAt: Int
+
     init(capacity: Int = 1 << 16) {
+        sink = nil
+        flushAt = .max
         bytes.reserveCapacity(capacity)
+    }
+
+    /// A writer that hands its text to `sink` in pieces of about `flushAt` bytes, each after
+    /// a complete value: a large answer is tens of megabytes, and one buffer of that size
+    /// cost more in fresh pages (faults, zeroing) than writing it out in cache-sized pieces.
+    init(flushAt: Int, sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
+        self.sink = sink
+        self.flushAt = flushAt
+        bytes.reserveCapacity(flushAt + flushAt / 4)
+    }
+
+    /// Hands what is left to the sink (a writer with one).
+    mutating func finish() {
+        guard let sink, !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer(sink)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -34,8 +56,20 @@ struct JSONWriter {
         inlineDepth -= 1
     }
 
-    /// Starts a member of the current object.
-    mutating func key(_ name: String) {
+    /// Starts a member of the current object, named by the program: copied as is (the
+    /// names are plain ASCII), not scanned for characters to escape as values are.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(0x22)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(0x22)
+        bytes.append(0x3A)
+        bytes.append(0x20)
+        pendingValueAfterKey = true
+    }
+
+    /// Starts a member named by data (escaped like any string).
+    mutating func key(text name: String) {
         separate()
         appendString(name)
         bytes.append(0x3A)
@@ -77,6 +111,12 @@ struct JSONWriter {
         bytes.append(contentsOf: value)
     }
 
+    /// `raw` from a piece of a larger buffer.
+    mutating func raw(_ value: UnsafeBufferPointer<UInt8>) {
+        beginValue()
+        bytes.append(contentsOf: value)
+    }
+
     mutating func strings(_ values: [String]) {
         inline { writer in writer.array { for value in values { $0.string(value) } } }
     }
@@ -112,6 +152,12 @@ struct JSONWriter {
         let hadMembers = hasMember.removeLast()
         if hadMembers { newline() }
         bytes.append(byte)
+        // Flushed only between complete values outside `inline`, where the layout never
+        // looks back at the last byte written (`newline` does, inside `inline`).
+        if inlineDepth == 0, bytes.count >= flushAt, let sink {
+            bytes.withUnsafeBufferPointer(sink)
+            bytes.removeAll(keepingCapacity: true)
+        }
     }
 
     private mutating func newline() {
@@ -120,15 +166,26 @@ struct JSONWriter {
             return
         }
         bytes.append(0x0A)
-        for _ in 0..<indent { bytes.append(0x20); bytes.append(0x20) }
+        if indent * 2 <= Self.spaces.count {
+            bytes.append(contentsOf: Self.spaces[0..<(indent * 2)])
+        } else {
+            for _ in 0..<indent { bytes.append(0x20); bytes.append(0x20) }
+        }
     }
+
+    private static let spaces = [UInt8](repeating: 0x20, count: 64)
 
     private mutating func appendString(_ text: String) {
         bytes.append(0x22)
         var text = text
         let plain = text.withUTF8 { buffer in
             // Most keys and values need no escaping: copy them in one go.
-            guard !buffer.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            var index = 0
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+                index += 1
+            }
             bytes.append(contentsOf: buffer)
             return true
         }

@@ -13,22 +13,30 @@ public enum BlastRadiusRendering {
         format == .json ? ResultJSON.blastRadiusUTF8(result) : Array(render(result, format: format).utf8)
     }
 
+    /// The rendering handed to `sink` in pieces (JSON: about a megabyte each), for standard
+    /// output: the same bytes as `renderUTF8` without holding all of them at once.
+    public static func write(_ result: BlastRadiusResult, format: OutputFormat, to sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
+        if format == .json { return ResultJSON.blastRadius(result, to: sink) }
+        Array(render(result, format: format).utf8).withUnsafeBufferPointer(sink)
+    }
+
     public static func render(_ result: BlastRadiusResult, format: OutputFormat) -> String {
         if format == .json { return ResultJSON.blastRadius(result) }
         let limit = format == .table ? terminalRowLimit : Int.max
         var tables = [
             Sections.runs(result.runs, limit: limit),
-            Sections.artifacts(result.artifacts, limit: limit),
-            Sections.workloads(result.workloads, limit: limit),
-            Sections.table("secrets", ["key", "reached_by"], result.secrets.map { [$0.key, $0.reached_by.joined(separator: " ")] }, limit: limit),
+            Sections.artifacts(result.artifacts, limit: limit, total: result.totals?.artifacts),
+            Sections.workloads(result.workloads, limit: limit, total: result.totals?.workloads),
+            Sections.table("secrets", ["key", "reached_by"], result.secrets.lazy.map { [$0.key, $0.reached_by.joined(separator: " ")] },
+                           limit: limit, total: result.totals?.secrets),
         ]
         if !result.containers.isEmpty {
             tables.insert(Sections.table("containers without digest", ["kind", "key", "sboms"],
-                                         result.containers.map { [$0.kind, $0.key, $0.sboms.joined(separator: " ")] }, limit: limit), at: 2)
+                                         result.containers.lazy.map { [$0.kind, $0.key, $0.sboms.joined(separator: " ")] }, limit: limit), at: 2)
         }
         if !result.not_affected.isEmpty {
             tables.append(Sections.table("not affected (VEX)", ["digest", "vulnerability", "status", "justification"],
-                                         result.not_affected.map { [$0.digest, $0.vulnerability, $0.status, $0.justification] }, limit: limit))
+                                         result.not_affected.lazy.map { [$0.digest, $0.vulnerability, $0.status, $0.justification] }, limit: limit))
         }
         var out = ""
         if format == .table {
@@ -47,19 +55,19 @@ public enum BlastRadiusRendering {
 enum Sections {
     static func runs(_ runs: [BlastRadiusResult.Run], limit: Int) -> ResultTable {
         table("runs", ["key", "repository", "started_at", "certainty"],
-              runs.map { [$0.key, $0.repository, $0.started_at, $0.certainty] }, limit: limit)
+              runs.lazy.map { [$0.key, $0.repository, $0.started_at, $0.certainty] }, limit: limit)
     }
 
-    static func artifacts(_ artifacts: [BlastRadiusResult.Artifact], limit: Int) -> ResultTable {
+    static func artifacts(_ artifacts: [BlastRadiusResult.Artifact], limit: Int, total: Int? = nil) -> ResultTable {
         table("artifacts", ["digest", "repositories", "tags", "first_seen", "last_seen", "running", "certainty"],
-              artifacts.map { [$0.digest, $0.repositories.joined(separator: " "), $0.tags.joined(separator: " "), $0.first_seen,
-                               $0.last_seen, $0.running ? "yes" : "no", $0.certainty] }, limit: limit)
+              artifacts.lazy.map { [$0.digest, $0.repositories.joined(separator: " "), $0.tags.joined(separator: " "), $0.first_seen,
+                               $0.last_seen, $0.running ? "yes" : "no", $0.certainty] }, limit: limit, total: total)
     }
 
-    static func workloads(_ workloads: [BlastRadiusResult.Workload], limit: Int) -> ResultTable {
+    static func workloads(_ workloads: [BlastRadiusResult.Workload], limit: Int, total: Int? = nil) -> ResultTable {
         table("workloads", ["workload", "digest", "first_seen", "last_seen", "last_seen_tight", "running", "certainty"],
-              workloads.map { [$0.workloadKey, $0.digest, $0.first_seen, $0.last_seen, $0.last_seen_tight,
-                               $0.running ? "yes" : "no", $0.certainty] }, limit: limit)
+              workloads.lazy.map { [$0.workloadKey, $0.digest, $0.first_seen, $0.last_seen, $0.last_seen_tight,
+                               $0.running ? "yes" : "no", $0.certainty] }, limit: limit, total: total)
     }
 
     static func windowLine(_ window: BlastRadiusResult.Window) -> String {
@@ -68,7 +76,10 @@ enum Sections {
         return ""
     }
 
-    static func table(_ title: String, _ columns: [String], _ rows: [[String?]], limit: Int) -> ResultTable {
-        ResultTable(title: title, columns: columns, rows: Array(rows.prefix(limit)), omitted: max(0, rows.count - limit))
+    /// Rows are built only up to `limit` when given lazily: a terminal table of a large answer
+    /// shows 50 of tens of thousands, and building every row's strings cost more than the query.
+    /// - Parameter total: the section's full size when `rows` holds only its first rows.
+    static func table(_ title: String, _ columns: [String], _ rows: some Collection<[String?]>, limit: Int, total: Int? = nil) -> ResultTable {
+        ResultTable(title: title, columns: columns, rows: Array(rows.prefix(limit)), omitted: max(0, (total ?? rows.count) - limit))
     }
 }

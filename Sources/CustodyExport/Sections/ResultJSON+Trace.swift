@@ -38,7 +38,7 @@ extension ResultJSON {
                         w.key("at"); w.string(push.at)
                         w.key("attributes")
                         w.inline { w in
-                            w.object { w in for (key, value) in push.attributes.sorted(by: { $0.key < $1.key }) { w.key(key); w.string(value) } }
+                            w.object { w in for (key, value) in push.attributes.sorted(by: { $0.key < $1.key }) { w.key(text: key); w.string(value) } }
                         }
                         w.key("evidence"); w.strings(push.evidence)
                     }

@@ -13,6 +13,18 @@ enum ResultJSON {
 
     static func blastRadiusUTF8(_ result: R) -> [UInt8] {
         var w = JSONWriter(capacity: 4096 + result.paths.count * 600 + result.workloads.count * 400)
+        blastRadius(result, into: &w)
+        return w.bytes
+    }
+
+    /// The answer's JSON handed to `sink` in pieces (`JSONWriter(flushAt:sink:)`).
+    static func blastRadius(_ result: R, to sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
+        var w = JSONWriter(flushAt: 1 << 20, sink: sink)
+        blastRadius(result, into: &w)
+        w.finish()
+    }
+
+    static func blastRadius(_ result: R, into w: inout JSONWriter) {
         w.object { w in
             w.key("subject")
             w.object { w in
@@ -60,7 +72,6 @@ enum ResultJSON {
             w.key("evidence"); evidence(&w, result.evidence)
         }
         w.newlineAtEnd()
-        return w.bytes
     }
 
     static func window(_ w: inout JSONWriter, _ window: R.Window) {
@@ -116,15 +127,27 @@ enum ResultJSON {
 
     /// Each distinct element's text is written once, then copied into every path using it.
     static func paths(_ w: inout JSONWriter, _ paths: PathList) {
-        let texts = paths.elements.map { element in
-            var single = JSONWriter(capacity: 256)
-            self.element(&single, element)
-            return single.bytes
+        // Every element's text in one buffer, found by offset (no array per element to
+        // retain and release at each of the hundreds of thousands of uses).
+        var texts = JSONWriter(capacity: paths.elements.count * 160)
+        var offsets: [Int] = [0]
+        offsets.reserveCapacity(paths.elements.count + 1)
+        for element in paths.elements {
+            // One after another at the top level: each is written exactly as a fresh writer would.
+            self.element(&texts, element)
+            offsets.append(texts.bytes.count)
         }
-        w.array { w in
-            for layout in paths.layout {
-                // Inline, as `element` writes them: `[{…}, {…}` on one line, `]` on the next.
-                w.array { w in for index in layout { w.inline { $0.raw(texts[Int(index)]) } } }
+        texts.bytes.withUnsafeBufferPointer { all in
+            w.array { w in
+                for layout in paths.layout {
+                    // Inline, as `element` writes them: `[{…}, {…}` on one line, `]` on the next.
+                    w.array { w in
+                        for index in layout {
+                            let piece = UnsafeBufferPointer(rebasing: all[offsets[Int(index)]..<offsets[Int(index) + 1]])
+                            w.inline { $0.raw(piece) }
+                        }
+                    }
+                }
             }
         }
     }

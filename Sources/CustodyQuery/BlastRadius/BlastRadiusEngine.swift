@@ -14,11 +14,17 @@ public struct BlastRadiusEngine {
     /// Whether to build `paths` and `evidence` (the JSON contract needs them; tables do not
     /// show them, and on a large answer they are most of the work).
     let includePaths: Bool
+    /// Build only the first this many rows (in output order) of the artifacts, workloads and
+    /// secrets, and count the rest (`BlastRadiusResult.totals`): a terminal table shows 50
+    /// rows of each and summarizes the others, and building every row of a large answer was
+    /// most of its cost. nil builds every row (JSON and every other format).
+    let rowLimit: Int?
 
-    public init(reader: GraphReader, window: TimeWindow, includePaths: Bool = true) {
+    public init(reader: GraphReader, window: TimeWindow, includePaths: Bool = true, rowLimit: Int? = nil) {
         self.reader = reader
         self.window = window
         self.includePaths = includePaths
+        self.rowLimit = rowLimit
     }
 
     public func run(_ subject: BlastRadiusSubject) throws -> BlastRadiusResult {
@@ -47,7 +53,7 @@ public struct BlastRadiusEngine {
         var result = BlastRadiusResult(
             subject: .init(kind: subject.kindName, key: subject.key, matched: seeds.matched.map(\.ref.key).sorted()),
             window: .init(from: window.from?.rfc3339, to: window.to?.rfc3339, at: window.at?.rfc3339))
-        try collector.fill(&result, notAffected: seeds.notAffected, includePaths: includePaths)
+        try collector.fill(&result, notAffected: seeds.notAffected, includePaths: includePaths, rowLimit: rowLimit)
         lap.mark("fill")
         return result
     }

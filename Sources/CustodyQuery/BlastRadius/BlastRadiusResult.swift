@@ -171,6 +171,21 @@ public struct BlastRadiusResult: Sendable, Codable, Equatable {
     public var not_affected: [NotAffected] = []
     public var paths: PathList = []
     public var evidence: [Evidence] = []
+    /// How many rows the large sections hold when only their first ones were built (a
+    /// terminal table: `BlastRadiusEngine(rowLimit:)`); nil when every row is present. Not
+    /// part of the JSON contract, never encoded.
+    public var totals: Totals? = nil
+
+    /// Row counts of the sections a row limit cuts.
+    public struct Totals: Sendable, Equatable {
+        public var artifacts: Int
+        public var workloads: Int
+        public var secrets: Int
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case subject, window, runs, artifacts, containers, workloads, secrets, not_affected, paths, evidence
+    }
 
     public init(subject: Subject, window: Window) {
         self.subject = subject

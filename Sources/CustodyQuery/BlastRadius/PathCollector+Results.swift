@@ -2,14 +2,27 @@ import CustodyCore
 
 extension PathCollector {
     /// Turns what was reached into the result sections, sorted for stable output.
-    func fill(_ result: inout BlastRadiusResult, notAffected: [Int64: GraphPath], includePaths: Bool = true) throws {
+    /// - Parameter rowLimit: build only the first rows of artifacts, workloads and secrets and
+    ///   count the others (`BlastRadiusEngine.rowLimit`).
+    func fill(_ result: inout BlastRadiusResult, notAffected: [Int64: GraphPath], includePaths: Bool = true, rowLimit: Int? = nil) throws {
         let rows = ResultRows(graph: walk.graph, window: walk.window)
         var paths: [GraphPath] = []
+        var totals = BlastRadiusResult.Totals(artifacts: 0, workloads: 0, secrets: 0)
+        defer { if rowLimit != nil { result.totals = totals } }
         let lap = Lap()
 
         // Unwindowed, every `ran` edge into the artifacts was read by `followWorkloads`.
         let knownRan = walk.window.isUnbounded ? workloads.values.compactMap { $0.lastEdge }.filter { artifacts[$0.target] != nil } : nil
-        result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty), knownRan: knownRan)
+        if let rowLimit {
+            // The first artifacts by digest; only theirs are read (tags, pushes, lifetimes).
+            let named = artifacts.keys.compactMap { id in walk.graph.nodes[id].map { (id: id, key: $0.ref.key) } }
+            let shown = Set(named.sorted { $0.key < $1.key }.prefix(rowLimit).map(\.id))
+            result.artifacts = try rows.artifacts(artifacts.filter { shown.contains($0.key) }.mapValues(\.certainty),
+                                                  knownRan: knownRan?.filter { shown.contains($0.target) })
+            totals.artifacts = named.count
+        } else {
+            result.artifacts = try rows.artifacts(artifacts.mapValues(\.certainty), knownRan: knownRan)
+        }
         paths += artifacts.values
         lap.mark("f.artifacts")
 
@@ -33,14 +46,23 @@ extension PathCollector {
 
         lap.mark("f.runs")
         var holders = Set(runs.keys)
+        // The intervals that make a row (`ResultRows.workload` is nil for the others), in
+        // output order; rows are built for the first `rowLimit` of them only.
+        var intervals: [(ran: Edge, certainty: Certainty)] = []
+        intervals.reserveCapacity(workloads.count)
+        var valid: [Int64: Bool] = [:]
         for path in workloads.values {
-            guard let ran = path.lastEdge, let row = rows.workload(ran, certainty: path.certainty) else { continue }
-            result.workloads.append(row)
+            guard let ran = path.lastEdge else { continue }
+            if valid[ran.source] == nil { valid[ran.source] = rows.canDescribe(workload: ran.source) }
+            guard valid[ran.source] == true, walk.graph.nodes[ran.target] != nil else { continue }
+            intervals.append((ran, path.certainty))
             holders.insert(ran.source)
             paths.append(path)
         }
+        result.workloads = rows.workloads(intervals, limit: rowLimit)
+        totals.workloads = intervals.count
         lap.mark("f.workloads")
-        result.secrets = try rows.secrets(of: Array(holders))
+        (result.secrets, totals.secrets) = try rows.secrets(of: Array(holders), limit: rowLimit)
         lap.mark("f.secrets")
 
         for (id, path) in notAffected {
@@ -53,16 +75,33 @@ extension PathCollector {
 
         result.containers.sort { ($0.kind, $0.key) < ($1.kind, $1.key) }
         result.runs.sort { $0.key < $1.key }
-        result.workloads = ResultRows.sorted(result.workloads)
         result.not_affected.sort { ($0.digest, $0.vulnerability) < ($1.digest, $1.vulnerability) }
 
         lap.mark("f.sort")
         guard includePaths else { return }
-        // Sorted by what each path reaches; keys computed once (tens of thousands of paths).
-        let keyed = paths.map { path in
-            (path: path, key: (path.end.kind.rawValue, path.end.key, path.steps.count, path.steps.last?.edge?.id ?? 0))
-        }
-        (result.paths, result.evidence) = try rows.render(keyed.sorted { $0.key < $1.key }.map(\.path))
+        (result.paths, result.evidence) = try rows.render(Self.sorted(paths, graph: walk.graph))
         lap.mark("f.paths")
+    }
+}
+
+extension PathCollector {
+    /// Paths by what each reaches (its end node's kind and key), then length, then last edge.
+    /// End keys are ranked once (`KeyRanks`, per kind) rather than compared per pair: tens of
+    /// thousands of paths end at a few thousand nodes.
+    /// Node kinds in the order of their names (the first sort key of paths).
+    private static let kindOrder = Dictionary(uniqueKeysWithValues: NodeKind.allCases.sorted { $0.rawValue < $1.rawValue }
+        .enumerated().map { ($1, $0) })
+
+    static func sorted(_ paths: [GraphPath], graph: GraphAccess) -> [GraphPath] {
+        let ranks = KeyRanks(paths.lazy.map(\.endID), in: graph)
+        let keys = paths.map { path in
+            (kindOrder[path.endKind] ?? -1, ranks[path.endID] ?? -1, path.steps.count, path.steps.last?.edgeID ?? 0)
+        }
+        // A path whose end is not cached would have sorted by an empty key; none is expected.
+        guard !keys.contains(where: { $0.0 < 0 || $0.1 < 0 }) else {
+            let named = paths.map { ($0.endKind.rawValue, $0.end.key, $0.steps.count, $0.steps.last?.edgeID ?? 0) }
+            return Array(paths.indices).sorted { named[$0] < named[$1] }.map { paths[$0] }
+        }
+        return Array(paths.indices).sorted { keys[$0] < keys[$1] }.map { paths[$0] }
     }
 }

@@ -23,7 +23,7 @@ struct PathCollector {
     /// Records `path` when it reaches a new artifact or reaches a known one better.
     @discardableResult
     mutating func record(artifact path: GraphPath) -> Bool {
-        guard path.end.kind == .artifact, !excluded.contains(path.endID) else { return false }
+        guard path.endKind == .artifact, !excluded.contains(path.endID) else { return false }
         if let existing = artifacts[path.endID], !path.isBetter(than: existing) { return false }
         let isNew = artifacts[path.endID] == nil
         artifacts[path.endID] = path
@@ -31,15 +31,15 @@ struct PathCollector {
     }
 
     mutating func record(run path: GraphPath) {
-        guard path.end.kind == .run else { return }
+        guard path.endKind == .run else { return }
         if let existing = runs[path.endID], !path.isBetter(than: existing) { return }
         runs[path.endID] = path
     }
 
     mutating func record(workload path: GraphPath) {
-        guard let edge = path.lastEdge, edge.kind == .ran else { return }
-        if let existing = workloads[edge.id], !path.isBetter(than: existing) { return }
-        workloads[edge.id] = path
+        guard let step = path.lastEdgeStep, step.edgeKind == .ran, let id = step.edgeID else { return }
+        if let existing = workloads[id], !path.isBetter(than: existing) { return }
+        workloads[id] = path
     }
 
     /// Package → whatever contains it (artifacts; image references, applications and SBOMs
@@ -57,7 +57,7 @@ struct PathCollector {
             frontier = []
             var references: [GraphPath] = []
             for path in best.values.sorted(by: { $0.endID < $1.endID }) {
-                switch path.end.kind {
+                switch path.endKind {
                 case .artifact: record(artifact: path)
                 case .imageReference: references.append(path)
                 case .package:

@@ -26,7 +26,7 @@ extension SubjectResolver {
             let written = node.ref.key[node.ref.key.index(after: at)...]
             return isSHA ? written.lowercased().hasPrefix(version.lowercased()) : written == version
         }
-        let uses = try walk.hop(candidates.map(GraphPath.init(start:)), .incoming, [.usedAction]) { edge, _ in
+        let uses = try walk.hop(candidates.map(graph.startPath), .incoming, [.usedAction]) { edge, _ in
             guard let node = graph.nodes[edge.target] else { return false }
             return keyMatches(node) || (version != nil && edge.attributes["ref"] == version)
         }
@@ -44,7 +44,7 @@ extension SubjectResolver {
             scripts = try graph.nodes(kind: .remoteScript, like: "%://" + SubjectText.like(text) + "%")
         }
         seeds.match(scripts)
-        seeds.runs = try walk.hop(scripts.map(GraphPath.init(start:)), .incoming, [.fetched])
+        seeds.runs = try walk.hop(scripts.map(graph.startPath), .incoming, [.fetched])
         return seeds
     }
 
@@ -64,7 +64,7 @@ extension SubjectResolver {
             }
         }
         seeds.match(commits)
-        let start = commits.map(GraphPath.init(start:))
+        let start = commits.map(graph.startPath)
         seeds.runs = try walk.hop(start, .incoming, [.builtFrom])
         let attestations = try walk.hop(start, .incoming, [.claimsCommit])
         seeds.artifacts = try walk.hop(attestations, .outgoing, [.attests])
@@ -81,7 +81,7 @@ extension SubjectResolver {
             repositories = try graph.nodes(kind: .repository, like: "%/" + SubjectText.like(tail))
         }
         seeds.match(repositories)
-        let start = repositories.map(GraphPath.init(start:))
+        let start = repositories.map(graph.startPath)
         let commits = try walk.hop(start, .incoming, [.inRepository])
         let workflows = try walk.hop(start, .incoming, [.definedIn])
         seeds.runs = try walk.hop(commits, .incoming, [.builtFrom]) + walk.hop(workflows, .incoming, [.ranWorkflow])
@@ -95,7 +95,7 @@ extension SubjectResolver {
         var workflows = try graph.nodes(kind: .workflow, keys: [text, SubjectText.repositoryKey(text)])
         if workflows.isEmpty { workflows = try graph.nodes(kind: .workflow, like: "%/" + SubjectText.like(text)) }
         seeds.match(workflows)
-        seeds.runs = try walk.hop(workflows.map(GraphPath.init(start:)), .incoming, [.ranWorkflow])
+        seeds.runs = try walk.hop(workflows.map(graph.startPath), .incoming, [.ranWorkflow])
         return seeds
     }
 
@@ -110,7 +110,7 @@ extension SubjectResolver {
             secrets = try graph.nodes(kind: .secret, like: "%:" + name) + graph.nodes(kind: .secret, like: "%/" + name)
         }
         seeds.match(secrets)
-        let start = secrets.map(GraphPath.init(start:))
+        let start = secrets.map(graph.startPath)
         seeds.runs = try walk.hop(start, .incoming, [.couldRead])
         let workloads = try walk.hop(start, .incoming, [.mounts])
         seeds.workloads = try walk.hop(workloads, .outgoing, [.ran])

@@ -34,7 +34,7 @@ struct SubjectResolver {
         try graph.load(stored.map(\.id))
         let nodes = stored.compactMap { graph.nodes[$0.id] }
         seeds.match(nodes)
-        seeds.packages = nodes.map(GraphPath.init(start:))
+        seeds.packages = nodes.map(graph.startPath)
         return seeds
     }
 
@@ -46,7 +46,7 @@ struct SubjectResolver {
         let text = id.trimmingCharacters(in: .whitespaces)
         var found = try graph.nodes(kind: .vulnerability, keys: [text, Self.canonicalAdvisoryID(text)])
         if found.isEmpty { found = try graph.nodes(kind: .vulnerability, like: SubjectText.like(text)) }
-        let aliases = try walk.closure(found.map(GraphPath.init(start:)), [.aliasOf])
+        let aliases = try walk.closure(found.map(graph.startPath), [.aliasOf])
         seeds.match(aliases.values.compactMap { graph.nodes[$0.endID] }.sorted { $0.ref < $1.ref })
         let advisories = Array(aliases.values)
 
@@ -61,7 +61,7 @@ struct SubjectResolver {
             for candidate in try graph.reader.packages(type: purl!.type, namespace: purl!.namespace ?? "", name: purl!.name)
             where candidate.version.map(matcher.contains) ?? false {
                 guard let versioned = try graph.node(candidate.id) else { continue }
-                seeds.packages.append(path.appending(versioned, link: "versionInRange"))
+                seeds.packages.append(path.appending(versioned, link: .versionInRange))
             }
         }
         for path in try walk.hop(advisories, .incoming, [.affectedBy]) {
@@ -69,7 +69,7 @@ struct SubjectResolver {
             guard let edge = path.lastEdge else { continue }
             let scope = edge.attributes["artifact"] ?? (edge.qualifier.hasPrefix("sha256:") ? edge.qualifier : nil)
             if let scope, let artifact = try graph.nodes(kind: .artifact, keys: [scope.lowercased()]).first {
-                seeds.artifacts.append(path.appending(artifact, link: "foundIn"))
+                seeds.artifacts.append(path.appending(artifact, link: .foundIn))
             }
         }
         for path in try walk.hop(advisories, .incoming, [.notAffected]) where seeds.notAffected[path.endID] == nil {
@@ -95,7 +95,7 @@ struct SubjectResolver {
         var seeds = Seeds()
         let nodes = try graph.nodes(kind: .artifact, keys: [key])
         seeds.match(nodes)
-        seeds.artifacts = nodes.map(GraphPath.init(start:))
+        seeds.artifacts = nodes.map(graph.startPath)
         return seeds
     }
 
@@ -115,8 +115,8 @@ struct SubjectResolver {
         let tags = try graph.nodes(kind: .tag, keys: [key])
         let references = try graph.nodes(kind: .imageReference, keys: [key])
         seeds.match(tags + references)
-        seeds.artifacts = try walk.hop(tags.map(GraphPath.init(start:)), .outgoing, [.pointsTo])
-            + walk.hop(references.map(GraphPath.init(start:)), .outgoing, [.refersTo]) { _, node in node.ref.kind == .artifact }
+        seeds.artifacts = try walk.hop(tags.map(graph.startPath), .outgoing, [.pointsTo])
+            + walk.hop(references.map(graph.startPath), .outgoing, [.refersTo]) { _, node in node.ref.kind == .artifact }
         return seeds
     }
 
@@ -127,7 +127,7 @@ struct SubjectResolver {
         var identities = try graph.nodes(kind: .identity, keys: [text])
         if identities.isEmpty { identities = try graph.nodes(kind: .identity, like: "actor:%:" + SubjectText.like(text)) }
         seeds.match(identities)
-        seeds.artifacts = try walk.hop(identities.map(GraphPath.init(start:)), .outgoing, [.pushed])
+        seeds.artifacts = try walk.hop(identities.map(graph.startPath), .outgoing, [.pushed])
         return seeds
     }
 
@@ -141,7 +141,7 @@ struct SubjectResolver {
             identities = try graph.nodes(kind: .identity, like: "%:" + SubjectText.like(text)).filter { !$0.ref.key.hasPrefix("actor:") }
         }
         seeds.match(identities)
-        let attestations = try walk.hop(identities.map(GraphPath.init(start:)), .incoming, [.signedBy])
+        let attestations = try walk.hop(identities.map(graph.startPath), .incoming, [.signedBy])
         seeds.artifacts = try walk.hop(attestations, .outgoing, [.attests])
         return seeds
     }
@@ -154,7 +154,7 @@ struct SubjectResolver {
         var builders = try graph.nodes(kind: .builder, keys: [text])
         if builders.isEmpty { builders = try graph.nodes(kind: .builder, like: SubjectText.like(text) + "%") }
         seeds.match(builders)
-        let attestations = try walk.hop(builders.map(GraphPath.init(start:)), .incoming, [.claimsBuilder])
+        let attestations = try walk.hop(builders.map(graph.startPath), .incoming, [.claimsBuilder])
         seeds.artifacts = try walk.hop(attestations, .outgoing, [.attests])
         seeds.runs = try walk.hop(attestations, .outgoing, [.claimsRun])
         return seeds

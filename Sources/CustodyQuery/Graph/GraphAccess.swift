@@ -21,6 +21,8 @@ struct Edge: Sendable, Hashable {
     var lastSeen: Timestamp?
     var certainty: Certainty
     var attributesJSON: String?
+    /// The first document behind the edge (stored in its row; others in `edge_evidence_extra`).
+    var documentID: Int64?
 
     var attributes: [String: String] { Attributes.decode(attributesJSON) }
 
@@ -58,6 +60,9 @@ enum Direction: Sendable {
 final class GraphAccess {
     let reader: GraphReader
     private(set) var nodes: [Int64: Node] = [:]
+    /// Every edge a path of this query followed, once, by slot (`slot(for:)`).
+    private var edgeStore: [Edge] = []
+    private var edgeSlots: [Int64: Int32] = [:]
 
     init(reader: GraphReader) {
         self.reader = reader
@@ -77,42 +82,66 @@ final class GraphAccess {
         var out: [Edge] = []
         try reader.forEachRow("""
             SELECT e.id, e.kind, e.src, e.dst, e.qualifier, e.first_seen, e.last_seen, e.certainty, e.attrs,
-                   o.id, o.kind, o.key, CASE WHEN o.kind IN (\(Self.attributeKinds)) THEN o.attrs END
+                   o.id, o.kind, o.key, CASE WHEN o.kind IN (\(Self.attributeKinds)) THEN o.attrs END, e.document_id
             FROM edges e JOIN nodes o ON o.id = \(far)
             WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
-            ORDER BY e.id
             """, [.text(list)]) { row in
             guard let id = row.int64(0), let kind = row.text(1).flatMap({ Self.edgeKinds[$0] }),
                   let source = row.int64(2), let target = row.int64(3) else { return }
-            out.append(Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
+            let edge = Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             lastSeen: row.int64(6).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             certainty: row.text(7) == "recorded" ? .recorded : .inferred,
-                            attributesJSON: row.text(8)))
+                            attributesJSON: row.text(8), documentID: row.int64(13))
+            out.append(edge)
             if let other = row.int64(9), nodes[other] == nil { cache(row, from: 9) }
         }
+        // In id order, as callers expect; sorted here rather than by SQLite (`ORDER BY e.id`),
+        // whose sorter carried every column of every row: a third of a 9,000-edge hop.
+        out.sort { $0.id < $1.id }
         return out
     }
+
+    /// The slot of an edge a path follows, stored on first use: paths refer to edges by slot,
+    /// and only edges on paths are kept (a hop reads many that no path takes).
+    func slot(for edge: Edge) -> Int32 {
+        if let slot = edgeSlots[edge.id] { return slot }
+        let slot = Int32(edgeStore.count)
+        edgeStore.append(edge)
+        edgeSlots[edge.id] = slot
+        return slot
+    }
+
+    /// An edge stored by `slot(for:)`.
+    func edge(at slot: Int32) -> Edge { edgeStore[Int(slot)] }
 
     /// `EdgeKind(rawValue:)` compares against every case in turn; a hash lookup is cheaper
     /// when it runs once per edge of a large hop.
     static let edgeKinds = Dictionary(uniqueKeysWithValues: EdgeKind.allCases.map { ($0.rawValue, $0) })
     static let nodeKinds = Dictionary(uniqueKeysWithValues: NodeKind.allCases.map { ($0.rawValue, $0) })
 
-    /// Pairs (source, target key) of edges of `kinds` leaving `ids`, read from the covering
-    /// index alone (no edge row): for the secrets in reach of thousands of runs and workloads.
-    func targets(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(source: Int64, key: String)] {
+    /// The sources of edges of `kinds` leaving `ids`, grouped by target node (of `targetKind`),
+    /// each group with the target's key, in order of first appearance. Grouping by id reads
+    /// each key once (tens of thousands of pairs share a few thousand targets).
+    func sourcesByTarget(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(key: String, sources: [Int64])] {
         let list = Self.jsonList(ids)
         guard list != "[]", !kinds.isEmpty else { return [] }
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
-        var out: [(Int64, String)] = []
+        var groups: [(key: String, sources: [Int64])] = []
+        var group: [Int64: Int] = [:]
         try reader.forEachRow("""
-            SELECT e.src, o.key FROM edges e JOIN nodes o ON o.id = e.dst
+            SELECT e.src, e.dst, o.key FROM edges e JOIN nodes o ON o.id = e.dst
             WHERE e.src IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList)) AND o.kind = ?
             """, [.text(list), .text(targetKind.rawValue)]) { row in
-            if let source = row.int64(0), let key = row.text(1) { out.append((source, key)) }
+            guard let source = row.int64(0), let target = row.int64(1) else { return }
+            if let index = group[target] {
+                groups[index].sources.append(source)
+            } else if let key = row.text(2) {
+                group[target] = groups.count
+                groups.append((key, [source]))
+            }
         }
-        return out
+        return groups
     }
 
     /// The node with this id (cached, else read).
@@ -168,6 +197,40 @@ final class GraphAccess {
             """, [.text(list)]) { row in
             if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, row.text(2))) }
         }
+        return try documents(links)
+    }
+
+    /// The documents behind edges this query read, which carry their first document
+    /// (`Edge.documentID`): only the further ones are read, from `edge_evidence_extra` (a
+    /// large blast radius used to read every edge row of its paths a second time here).
+    /// Locations are not read: answers show documents, not where in them.
+    func evidence(of edges: some Collection<Edge>) throws -> [Int64: [DocumentLink]] {
+        guard !edges.isEmpty else { return [:] }
+        var links: [(edge: Int64, document: Int64, location: String?)] = []
+        links.reserveCapacity(edges.count)
+        for edge in edges { if let document = edge.documentID { links.append((edge.id, document, nil)) } }
+        if try hasExtraEvidence() {
+            try reader.forEachRow("SELECT edge_id, document_id FROM edge_evidence_extra WHERE edge_id IN (SELECT value FROM json_each(?))",
+                                  [.text(Self.jsonList(edges.lazy.map(\.id)))]) { row in
+                if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, nil)) }
+            }
+        }
+        return try documents(links)
+    }
+
+    private var extraEvidence: Bool?
+
+    /// Whether any edge has more than one document (else the extra links need no lookup).
+    private func hasExtraEvidence() throws -> Bool {
+        if let extraEvidence { return extraEvidence }
+        var found = false
+        try reader.forEachRow("SELECT 1 FROM edge_evidence_extra LIMIT 1") { _ in found = true }
+        extraEvidence = found
+        return found
+    }
+
+    /// Links resolved to documents, each edge's sorted by hash; documents read once each.
+    private func documents(_ links: [(edge: Int64, document: Int64, location: String?)]) throws -> [Int64: [DocumentLink]] {
         let missing = Set(links.map(\.document)).filter { documents[$0] == nil }
         if !missing.isEmpty {
             try reader.forEachRow("SELECT id, sha256, format, source FROM documents WHERE id IN (SELECT value FROM json_each(?))",
@@ -177,12 +240,13 @@ final class GraphAccess {
             }
         }
         var out: [Int64: [DocumentLink]] = [:]
+        out.reserveCapacity(links.count)
         for link in links {
             guard var document = documents[link.document] else { continue }
             document.location = link.location
             out[link.edge, default: []].append(document)
         }
-        for key in out.keys { out[key]?.sort { $0.sha256 < $1.sha256 } }
+        for index in out.values.indices where out.values[index].count > 1 { out.values[index].sort { $0.sha256 < $1.sha256 } }
         return out
     }
 

@@ -6,6 +6,10 @@ import CustodyStore
 struct ResultRows {
     let graph: GraphAccess
     let window: TimeWindow
+    /// Workload rows repeat the same few thousand interval ends tens of thousands of times.
+    let times = TimeTexts()
+    /// …and the same workloads and `ran` attributes: each is split or decoded once.
+    let workloadKeys = WorkloadKeys()
 
     typealias Result = BlastRadiusResult
 
@@ -32,7 +36,8 @@ struct ResultRows {
         var last: [Int64: Timestamp] = [:]
         var running: Set<Int64> = []
         let kinds: [EdgeKind] = knownRan == nil ? [.pointsTo, .pushed, .produced, .ran] : [.pointsTo, .pushed, .produced]
-        for edge in try graph.edges(.incoming, of: ids, kinds: kinds) + (knownRan ?? []) {
+        // The two lists are visited in turn, not concatenated (thousands of `ran` edges).
+        func visit(_ edge: Edge) {
             let id = edge.target
             if edge.kind == .pointsTo, window.admits(edge), let key = graph.nodes[edge.source]?.ref.key {
                 tags[id, default: []].insert(key)
@@ -41,6 +46,8 @@ struct ResultRows {
             if let time = edge.lastSeen ?? edge.firstSeen { last[id] = max(last[id] ?? time, time) }
             if edge.kind == .ran, edge.isRunning { running.insert(id) }
         }
+        for edge in try graph.edges(.incoming, of: ids, kinds: kinds) { visit(edge) }
+        for edge in knownRan ?? [] { visit(edge) }
         return ids.compactMap { id -> Result.Artifact? in
             guard let node = graph.nodes[id] else { return nil }
             let isRunning = running.contains(id)
@@ -54,14 +61,12 @@ struct ResultRows {
     /// A workload row from its `ran` edge (DESIGN.md §3: first_seen = start, last_seen = end or
     /// null while running, last_seen_tight = the first replacement pod's start when known).
     func workload(_ ran: Edge, certainty: Certainty) -> Result.Workload? {
-        guard let workload = graph.nodes[ran.source], let digest = graph.nodes[ran.target] else { return nil }
-        guard let parts = Self.workloadParts(workload.ref.key) else { return nil }
-        let attributes = ran.attributes
-        let running = attributes["running"] == "true"
+        guard let digest = graph.nodes[ran.target], let parts = workloadKeys.parts(of: ran.source, in: graph) else { return nil }
+        let interval = workloadKeys.interval(ran.attributesJSON)
         return Result.Workload(cluster: parts[0], namespace: parts[1], kind: parts[2], name: parts[3],
-                               digest: digest.ref.key, first_seen: ran.firstSeen?.rfc3339,
-                               last_seen: running ? nil : ran.lastSeen?.rfc3339,
-                               last_seen_tight: attributes["last_seen_tight"], running: running,
+                               digest: digest.ref.key, first_seen: ran.firstSeen.map(times.text),
+                               last_seen: interval.running ? nil : ran.lastSeen.map(times.text),
+                               last_seen_tight: interval.lastSeenTight, running: interval.running,
                                certainty: certainty.rawValue)
     }
 
@@ -70,25 +75,23 @@ struct ResultRows {
     /// than the rest of a row); others split by `Character`, as a "/" with a combining mark is
     /// not a separator.
     static func workloadParts(_ key: String) -> [String]? {
-        let utf8 = key.utf8
-        guard utf8.allSatisfy({ $0 < 0x80 }) else {
-            let parts = key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
-            return parts.count == 4 ? parts : nil
-        }
-        var parts: [String] = []
-        parts.reserveCapacity(4)
-        var start = utf8.startIndex
-        var index = start
-        while index != utf8.endIndex, parts.count < 3 {
-            if utf8[index] == UInt8(ascii: "/") {
-                parts.append(String(key[start..<index]))
-                start = utf8.index(after: index)
+        var key = key
+        // nil: not ASCII; else the parts, or an empty array without three slashes.
+        let ascii: [String]? = key.withUTF8 { bytes in
+            var slashes: [Int] = []
+            slashes.reserveCapacity(3)
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "/"), slashes.count < 3 { slashes.append(index) }
             }
-            index = utf8.index(after: index)
+            guard slashes.count == 3 else { return [] }
+            let bounds = [(0, slashes[0]), (slashes[0] + 1, slashes[1]), (slashes[1] + 1, slashes[2]), (slashes[2] + 1, bytes.count)]
+            return bounds.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0.0..<$0.1]), as: UTF8.self) }
         }
-        guard parts.count == 3 else { return nil }
-        parts.append(String(key[start...]))
-        return parts
+        if let ascii { return ascii.isEmpty ? nil : ascii }
+        let parts = key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+        return parts.count == 4 ? parts : nil
     }
 
     /// Workload rows by the key `workload NUL digest NUL start`. Positions are sorted, not the
@@ -104,43 +107,93 @@ struct ResultRows {
         return Array(rows.indices).sorted { keys[$0] < keys[$1] }.map { rows[$0] }
     }
 
-    /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
-    /// window: a run or workload in the answer could read them while it ran.
-    func secrets(of holders: [Int64]) throws -> [Result.Secret] {
-        // Holders by id (hashing an id is cheaper than hashing its key; tens of thousands of pairs).
-        var reached: [String: Set<Int64>] = [:]
-        for (source, key) in try graph.targets(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret) {
-            reached[key, default: []].insert(source)
+    /// Whether `workload(_:certainty:)` can describe intervals of this workload node (it is
+    /// cached and its key has the four parts of a workload key).
+    func canDescribe(workload id: Int64) -> Bool {
+        workloadKeys.parts(of: id, in: graph) != nil
+    }
+
+    /// The rows of `intervals` (each one `canDescribe`, its digest cached) in the order of
+    /// `sorted(_:)`, only the first `limit` of them built. Ordered by the ranks of the workload
+    /// and digest keys (`KeyRanks`), then by `first_seen` text within one workload and digest,
+    /// without building the rows that are not shown.
+    func workloads(_ intervals: [(ran: Edge, certainty: Certainty)], limit: Int?) -> [Result.Workload] {
+        let workloads = KeyRanks(intervals.lazy.map(\.ran.source), in: graph)
+        let digests = KeyRanks(intervals.lazy.map(\.ran.target), in: graph)
+        guard !workloads.keys.contains(where: { $0.utf8.contains(0) }) else {
+            // A key holding a NUL (hostile input) sorts by the joined key of `sorted(_:)`.
+            let rows = intervals.compactMap { workload($0.ran, certainty: $0.certainty) }
+            return Array(Self.sorted(rows).prefix(limit ?? Int.max))
         }
-        return reached.map { key, sources in
-            // Two holders of different kinds could share a key: listed once, as before.
-            var keys = sources.compactMap { graph.nodes[$0]?.ref.key }.sorted()
-            keys.removeDuplicatesInSorted()
-            return Result.Secret(key: key, reached_by: keys)
-        }.sorted { $0.key < $1.key }
+        let ranks = intervals.map { (workloads[$0.ran.source] ?? -1, digests[$0.ran.target] ?? -1) }
+        let order = Array(intervals.indices).sorted { a, b in
+            if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+            return (intervals[a].ran.firstSeen.map(times.text) ?? "") < (intervals[b].ran.firstSeen.map(times.text) ?? "")
+        }
+        return order.prefix(limit ?? Int.max).compactMap { workload(intervals[$0].ran, certainty: intervals[$0].certainty) }
+    }
+
+    /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
+    /// window: a run or workload in the answer could read them while it ran. Sorted by key;
+    /// only the first `limit` are built, `total` counts them all.
+    func secrets(of holders: [Int64], limit: Int? = nil) throws -> (rows: [Result.Secret], total: Int) {
+        // Grouped by secret node, then by key: two nodes whose keys are equal as strings (one
+        // precomposed, one not) are one secret, listed under the key met first, as when the
+        // pairs were grouped by key directly.
+        var reached: [(key: String, sources: [Int64])] = []
+        let groups = try graph.sourcesByTarget(of: holders, kinds: [.couldRead, .mounts], targetKind: .secret)
+        for group in KeyOrder.sortedIndices(groups.map(\.key)).lazy.map({ groups[$0] }) {
+            if let last = reached.last, last.key == group.key {
+                reached[reached.count - 1].sources += group.sources
+            } else {
+                reached.append(group)
+            }
+        }
+        let shown = reached.prefix(limit ?? Int.max)
+        // Two holders of different kinds could share a key: listed once, as before.
+        guard shown.count > 100 else {
+            let rows = shown.map { key, sources in
+                var keys = Set(sources).compactMap { graph.nodes[$0]?.ref.key }.sorted()
+                keys.removeDuplicatesInSorted()
+                return Result.Secret(key: key, reached_by: keys)
+            }
+            return (rows, reached.count)
+        }
+        // Many secrets: the holders' keys are sorted once (`KeyRanks`) and each list by rank.
+        let ranks = KeyRanks(holders, in: graph)
+        let rows = shown.map { key, sources in
+            var order = sources.compactMap { ranks[$0] }
+            order.sort()
+            order.removeDuplicatesInSorted()
+            return Result.Secret(key: key, reached_by: order.map { ranks.keys[Int($0)] })
+        }
+        return (rows, reached.count)
     }
 
     /// Paths as node/edge alternations, with every edge's documents (one read for all). Each
     /// distinct node, edge and link element is built once (`PathList`): paths share most of
     /// their edges (every workload of a digest repeats its prefix).
     func render(_ paths: [GraphPath]) throws -> (paths: PathList, evidence: [Result.Evidence]) {
-        var edgeIDs = Set<Int64>()
-        for path in paths { for step in path.steps { if let edge = step.edge { edgeIDs.insert(edge.id) } } }
-        let links = try graph.evidence(edges: edgeIDs)
+        var edges: [Int64: Edge] = [:]
+        for path in paths {
+            for step in path.steps where step.edgeSlot >= 0 && edges[step.edgeID!] == nil { edges[step.edgeID!] = graph.edge(at: step.edgeSlot) }
+        }
+        let links = try graph.evidence(of: edges.values)
         var evidence: [String: Result.Evidence] = [:]
         var list = PathList()
         var edgeElements: [Int64: Int32] = [:]
         var nodeElements: [Int64: Int32] = [:]
-        var linkElements: [String: Int32] = [:]
+        var linkElements: [PathLink: Int32] = [:]
         for path in paths {
             var layout: [Int32] = []
             layout.reserveCapacity(path.steps.count * 2)
             for step in path.steps {
-                if let edge = step.edge {
-                    if let element = edgeElements[edge.id] {
+                if let id = step.edgeID {
+                    if let element = edgeElements[id] {
                         layout.append(element)
                     } else {
-                        let documents = links[edge.id] ?? []
+                        let edge = graph.edge(at: step.edgeSlot)
+                        let documents = links[id] ?? []
                         for link in documents where evidence[link.sha256] == nil {
                             evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
                         }
@@ -154,7 +207,7 @@ struct ResultRows {
                     if let element = linkElements[link] {
                         layout.append(element)
                     } else {
-                        let element = list.add(Result.PathElement(edge: link, certainty: Certainty.recorded.rawValue, evidence: []))
+                        let element = list.add(Result.PathElement(edge: link.rawValue, certainty: Certainty.recorded.rawValue, evidence: []))
                         linkElements[link] = element
                         layout.append(element)
                     }
@@ -162,7 +215,7 @@ struct ResultRows {
                 if let element = nodeElements[step.nodeID] {
                     layout.append(element)
                 } else {
-                    let element = list.add(.node(kind: step.node.kind.rawValue, key: step.node.key))
+                    let element = list.add(.node(kind: step.nodeKind.rawValue, key: graph.nodes[step.nodeID]?.ref.key ?? ""))
                     nodeElements[step.nodeID] = element
                     layout.append(element)
                 }
@@ -183,5 +236,42 @@ extension Array where Element: Equatable {
             kept += 1
         }
         removeLast(count - kept)
+    }
+}
+
+/// RFC 3339 text of timestamps, formatted once per distinct value and shared after that.
+final class TimeTexts {
+    private var texts: [Timestamp: String] = [:]
+
+    func text(_ time: Timestamp) -> String {
+        if let text = texts[time] { return text }
+        let text = time.rfc3339
+        texts[time] = text
+        return text
+    }
+}
+
+/// Workload keys split into their parts and `ran` attributes decoded, once per distinct one:
+/// a large answer has ~9,000 intervals of ~6,000 workloads sharing a few hundred attribute texts.
+final class WorkloadKeys {
+    private var parts: [Int64: [String]?] = [:]
+    private var intervals: [String: (running: Bool, lastSeenTight: String?)] = [:]
+
+    /// `ResultRows.workloadParts` of the workload node's key; nil if it has none or is not cached.
+    func parts(of workload: Int64, in graph: GraphAccess) -> [String]? {
+        if let known = parts[workload] { return known }
+        let split = graph.nodes[workload].flatMap { ResultRows.workloadParts($0.ref.key) }
+        parts[workload] = .some(split)
+        return split
+    }
+
+    /// What a `ran` edge's attributes say about its interval.
+    func interval(_ json: String?) -> (running: Bool, lastSeenTight: String?) {
+        guard let json else { return (false, nil) }
+        if let known = intervals[json] { return known }
+        let attributes = Attributes.decode(json)
+        let interval = (running: attributes["running"] == "true", lastSeenTight: attributes["last_seen_tight"])
+        intervals[json] = interval
+        return interval
     }
 }

@@ -94,7 +94,7 @@ extension CustodyCollector {
         if let edge = produced.first, let run = graph.nodes[edge.source] {
             if edge.target != target, let member = family[edge.target] {
                 for step in member.steps.dropFirst() {
-                    guard let via = step.edge, let node = graph.nodes[step.nodeID] else { continue }
+                    guard let via = member.edge(of: step), let node = graph.nodes[step.nodeID] else { continue }
                     path = path.appending(node, via: via)
                 }
             }

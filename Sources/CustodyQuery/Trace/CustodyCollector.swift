@@ -27,7 +27,7 @@ struct CustodyCollector {
     init(graph: GraphAccess, window: TimeWindow, starts: [GraphPath]) {
         self.graph = graph
         self.window = window
-        for path in starts where path.end.kind == .artifact {
+        for path in starts where path.endKind == .artifact {
             if let existing = self.starts[path.endID], !Self.isLater(path, than: existing) { continue }
             self.starts[path.endID] = path
         }
@@ -39,7 +39,7 @@ struct CustodyCollector {
     mutating func collect() throws {
         // Fresh one-node paths, so that a member's path starts at the digest it belongs to.
         try graph.load(starts.keys)
-        family = try unwindowed.closure(starts.keys.sorted().compactMap { graph.nodes[$0] }.map(GraphPath.init(start:)), [.hasManifest])
+        family = try unwindowed.closure(starts.keys.sorted().compactMap { graph.nodes[$0] }.map(graph.startPath), [.hasManifest])
         let digests = Array(family.keys)
         let workloads = targetWorkloads
         incoming = try graph.edges(.incoming, of: digests, kinds: [.produced, .pushed, .attests, .describes] + (workloads.isEmpty ? [.ran] : []))
@@ -65,7 +65,7 @@ struct CustodyCollector {
 
     /// The workloads traced (`trace --workload`), whose paths start at them; empty otherwise.
     var targetWorkloads: Set<Int64> {
-        Set(starts.values.compactMap { $0.steps.count > 1 && $0.steps[0].node.kind == .workload ? $0.steps[0].nodeID : nil })
+        Set(starts.values.compactMap { $0.steps.count > 1 && $0.steps[0].nodeKind == .workload ? $0.steps[0].nodeID : nil })
     }
 
     /// The traced digest whose chain is `chain`: the one a workload still runs, else the one

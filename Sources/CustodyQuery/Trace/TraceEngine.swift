@@ -67,7 +67,7 @@ public struct TraceEngine {
                 throw CustodyError.usage("--digest: \(text) is not a digest; example: sha256:0137dfe9…(64 hex digits)")
             }
             let nodes = try graph.nodes(kind: .artifact, keys: [key])
-            return (nodes, nodes.map(GraphPath.init(start:)))
+            return (nodes, nodes.map(graph.startPath))
         case let .workload(text):
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 4, !parts.contains(where: \.isEmpty) else {
@@ -75,7 +75,7 @@ public struct TraceEngine {
             }
             var nodes = try graph.nodes(kind: .workload, keys: [text])
             if nodes.isEmpty { nodes = try graph.nodes(kind: .workload, like: SubjectText.like(text)) }
-            return (nodes, try walk.hop(nodes.map(GraphPath.init(start:)), .outgoing, [.ran]))
+            return (nodes, try walk.hop(nodes.map(graph.startPath), .outgoing, [.ran]))
         case let .image(text):
             let reference: ImageReference
             do {
@@ -87,8 +87,8 @@ public struct TraceEngine {
             let key = "\(reference.repository):\(reference.tag ?? "latest")"
             let tags = try graph.nodes(kind: .tag, keys: [key])
             let references = try graph.nodes(kind: .imageReference, keys: [key])
-            let starts = try walk.hop(tags.map(GraphPath.init(start:)), .outgoing, [.pointsTo])
-                + walk.hop(references.map(GraphPath.init(start:)), .outgoing, [.refersTo]) { _, node in node.ref.kind == .artifact }
+            let starts = try walk.hop(tags.map(graph.startPath), .outgoing, [.pointsTo])
+                + walk.hop(references.map(graph.startPath), .outgoing, [.refersTo]) { _, node in node.ref.kind == .artifact }
             return (tags + references, starts)
         }
     }
