@@ -27,6 +27,14 @@ extension CaseDatabase {
         }
     }
 
+    /// Hands SQLite's clean cached pages back: after a transaction that stored large documents
+    /// (pod snapshots), most of the page cache holds their compressed bytes, which are never
+    /// read again; without this the cache grows to its limit over a long run and the peak
+    /// memory with it.
+    public func releaseCachedPages() {
+        queue.releaseMemory()
+    }
+
     /// Builds the secondary indexes a bulk load left for later (`WriteSession.ingest(group:
     /// moreToFollow:)`), if any are missing: at the end of an ingest run, and on opening a
     /// database whose last run was interrupted before it got there. Returns the names built.

@@ -182,11 +182,13 @@ public struct IngestPipeline: Sendable {
         let total = remaining
         var timer = PhaseTimer(label: "transaction")
         defer { timer.report() }
+        var storedLarge = false
         do {
             try database.writeSession { session in
                 repeat {
                     let group = next()
                     timer.mark("wait")
+                    storedLarge = storedLarge || group.isLarge
                     remaining -= group.items.count
                     entries += commit(group, session: session, moreToFollow: remaining > 0)
                     written(total - remaining)
@@ -194,6 +196,7 @@ public struct IngestPipeline: Sendable {
                 } while remaining > 0 && ContinuousClock.now - started < Self.groupCommitInterval
             }
             timer.mark("commit")
+            if storedLarge { database.releaseCachedPages() }
         } catch {
             let failure = error as? CustodyError ?? CustodyError(.database, "writing to \(database.path) failed", cause: "\(error)")
             entries = entries.map { entry in
