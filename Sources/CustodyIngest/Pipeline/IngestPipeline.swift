@@ -228,15 +228,18 @@ public struct IngestPipeline: Sendable {
                 entries.append(.init(source: document.source, sha256: document.sha256, outcome: .alreadyPresent(format: nil), diagnostics: []))
             }
         }
-        for (slot, entry) in zip(slots, write(ready, merged: group.merged, session: session, moreToFollow: moreToFollow)) {
+        let written = write(ready, merged: group.merged, trim: group.isLarge, session: session, moreToFollow: moreToFollow)
+        for (slot, entry) in zip(slots, written) {
             entries[slot] = entry
         }
         return entries
     }
 
     /// The write of a group of documents inside a transaction (`WriteSession.ingest(group:)`:
-    /// merged, yet atomic per document). One entry per document, in order.
-    private func write(_ group: [Ready], merged: MergedFacts?, session: WriteSession, moreToFollow: Bool) -> [IngestReport.Entry] {
+    /// merged, yet atomic per document). One entry per document, in order. `trim`: hand the
+    /// freed memory back to the kernel afterwards (`releaseInBackground`).
+    private func write(_ group: [Ready], merged: MergedFacts?, trim: Bool, session: WriteSession,
+                       moreToFollow: Bool) -> [IngestReport.Entry] {
         guard !group.isEmpty else { return [] }
         var timer = PhaseTimer(label: group.count == 1 ? group[0].source : "group of \(group.count) documents")
         defer { timer.report() }
@@ -244,7 +247,7 @@ public struct IngestPipeline: Sendable {
                                      moreToFollow: moreToFollow)
         timer.mark("write")
         // Freeing half a million facts takes a tenth of a second: another thread does it.
-        releaseInBackground(group, trim: group.reduce(0) { $0 + $1.document.size } >= PreparedGroup.largeBytes)
+        releaseInBackground(group, trim: trim)
         return zip(group, results).map { ready, result in
             switch result {
             case let .failure(error):

@@ -43,18 +43,20 @@ struct WriteGroupBudget {
 /// A write group as prepared: its documents in input order, and the facts of those ready to
 /// be written merged already (nil for one document: nothing to merge).
 struct PreparedGroup: Sendable {
-    var items: [Prepared]
-    var merged: MergedFacts?
+    let items: [Prepared]
+    let merged: MergedFacts?
+    /// At least `largeBytes` of input to write: not prepared two ahead (`GroupPrefetch`), and
+    /// its memory handed back to the kernel once written.
+    let isLarge: Bool
 
-    /// Groups from this many input bytes on are not prepared two ahead (`GroupPrefetch`),
-    /// and their memory is handed back to the kernel once written.
     static let largeBytes = 8 << 20
 
-    var bytes: Int {
-        items.reduce(0) { total, item in if case let .ready(ready) = item { total + ready.document.size } else { total } }
+    init(items: [Prepared], merged: MergedFacts?) {
+        self.items = items
+        self.merged = merged
+        let bytes = items.reduce(0) { total, item in if case let .ready(ready) = item { total + ready.document.size } else { total } }
+        isLarge = bytes >= Self.largeBytes
     }
-
-    var isLarge: Bool { bytes >= Self.largeBytes }
 }
 
 /// Prepares documents `0..<count` in order on its own thread and hands them out in write

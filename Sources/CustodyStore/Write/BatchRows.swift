@@ -1,11 +1,11 @@
 import CustodyCore
 import GRDBSQLite
 
-/// Nodes of a batch as `custody_batch_nodes` rows: the columns of `nodes` (see `BatchRows`
+/// Nodes of a batch as `custody_batch_nodes` rows: the columns of `nodes` (see `FactRows`
 /// for ids and order). SQLite reads a row column by column, so each row's derived values
 /// (attribute JSON, purl parts) are worked out once, on the first column that needs them;
 /// a lookup that reads only kind and key never computes them.
-final class NodeRows: BatchRows {
+final class NodeRows: FactRows {
     /// The columns, in this order, of `nodes` and of the batch table.
     static let columns = "id, kind, key, attrs, document_id, location, purl_type, purl_namespace, purl_name, purl_version"
     static let schema = "CREATE TABLE x(\(columns))"
@@ -43,8 +43,8 @@ final class NodeRows: BatchRows {
 }
 
 /// Edges of a batch as `custody_batch_edges` rows: the columns of `edges`, with `src`/`dst`
-/// the stored ids of the batch nodes (`nodeIDs`, by batch index); see `BatchRows`.
-final class EdgeRows: BatchRows {
+/// the stored ids of the batch nodes (`nodeIDs`, by batch index); see `FactRows`.
+final class EdgeRows: FactRows {
     /// The columns, in this order, of `edges` and of the batch table.
     static let columns = "id, kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs, document_id, location"
     static let schema = "CREATE TABLE x(\(columns))"
@@ -76,50 +76,30 @@ final class EdgeRows: BatchRows {
     }
 }
 
-/// Evidence links as `custody_batch_evidence` rows: the columns of `node_evidence_extra` and
-/// `edge_evidence_extra` (the fact's stored id first), in the order given.
-final class EvidenceRows: BatchRows {
-    static let columns = "subject, document_id, location"
-    static let schema = "CREATE TABLE x(\(columns))"
-    let links: [(subject: Int64, documentID: Int64, location: String?)]
-
-    /// `links` sorted by subject and document: the order of both tables' primary keys.
-    init(_ links: [(subject: Int64, documentID: Int64, location: String?)]) {
-        self.links = links
-        super.init(order: [], firstID: 0, documents: .none)
-    }
-
-    override var rowCount: Int { links.count }
-
-    override func result(row: Int, column: Int32, context: OpaquePointer) {
-        switch column {
-        case 0: sqlite3_result_int64(context, links[row].subject)
-        case 1: sqlite3_result_int64(context, links[row].documentID)
-        default: ResultValue.text(context, links[row].location)
-        }
-    }
+/// Column lists of the batch tables whose rows are `ListRows`.
+enum ListColumns {
+    /// `custody_batch_evidence`: the columns of `node_evidence_extra` and `edge_evidence_extra`
+    /// (the fact's stored id first).
+    static let evidence = "subject, document_id, location"
+    /// `custody_batch_widened`: new interval ends and certainty of stored edges.
+    static let widened = "id, first_seen, last_seen, certainty"
 }
 
-/// New interval ends and certainty of stored edges as `custody_batch_widened` rows.
-final class WidenedRows: BatchRows {
-    typealias Row = (id: Int64, firstSeen: Int64?, lastSeen: Int64?, certainty: String)
-    static let schema = "CREATE TABLE x(id, first_seen, last_seen, certainty)"
+/// Rows of plain values, in the order given, each column set by `column` (evidence links,
+/// widened intervals).
+final class ListRows<Row>: BatchRows {
     let rows: [Row]
+    private let column: (Row, Int32, OpaquePointer) -> Void
 
-    init(_ rows: [Row]) {
+    init(_ rows: [Row], column: @escaping (Row, Int32, OpaquePointer) -> Void) {
         self.rows = rows
-        super.init(order: [], firstID: 0, documents: .none)
+        self.column = column
     }
 
     override var rowCount: Int { rows.count }
 
-    override func result(row: Int, column: Int32, context: OpaquePointer) {
-        switch column {
-        case 0: sqlite3_result_int64(context, rows[row].id)
-        case 1: ResultValue.int64(context, rows[row].firstSeen)
-        case 2: ResultValue.int64(context, rows[row].lastSeen)
-        default: ResultValue.text(context, rows[row].certainty)
-        }
+    override func result(row: Int, column index: Int32, context: OpaquePointer) {
+        column(rows[row], index, context)
     }
 }
 

@@ -1,12 +1,21 @@
 import GRDB
 import GRDBSQLite
 
-/// Rows that a `BatchTable` shows to SQL: Swift arrays read in place, no staging copy. Row `r`
-/// is fact `order[r]` of the batch and gets the id `firstID + r`, so the caller picks the
-/// order in which SQLite sees the rows and knows each row's id. A class (not a protocol) so
-/// that a cursor can call it through an unretained reference: SQLite asks for a million
-/// column values on a large load.
+/// Rows that a `BatchTable` shows to SQL: Swift arrays read in place, no staging copy. A class
+/// (not a protocol) so that a cursor can call it through an unretained reference: SQLite asks
+/// for a million column values on a large load.
 class BatchRows {
+    /// Number of rows.
+    var rowCount: Int { 0 }
+
+    /// Sets the result of `column` of `row` on `context` (`sqlite3_result_*`).
+    func result(row: Int, column: Int32, context: OpaquePointer) {}
+}
+
+/// Facts as batch rows (`NodeRows`, `EdgeRows`): row `r` is fact `order[r]` and gets the id
+/// `firstID + r`, so the caller picks the order in which SQLite sees the rows and knows each
+/// row's id.
+class FactRows: BatchRows {
     let order: [Int32]
     let firstID: Int64
     /// The asserting document of each fact (by fact index); none for derived facts, which
@@ -19,11 +28,7 @@ class BatchRows {
         self.documents = documents
     }
 
-    /// Number of rows.
-    var rowCount: Int { order.count }
-
-    /// Sets the result of `column` of `row` on `context` (`sqlite3_result_*`).
-    func result(row: Int, column: Int32, context: OpaquePointer) {}
+    override var rowCount: Int { order.count }
 }
 
 /// An eponymous virtual table over Swift rows, so that a whole batch is written by one
@@ -48,8 +53,8 @@ final class BatchTable: @unchecked Sendable {
     struct Pair: Sendable {
         let nodes = BatchTable(name: "custody_batch_nodes", schema: NodeRows.schema)
         let edges = BatchTable(name: "custody_batch_edges", schema: EdgeRows.schema)
-        let evidence = BatchTable(name: "custody_batch_evidence", schema: EvidenceRows.schema)
-        let widened = BatchTable(name: "custody_batch_widened", schema: WidenedRows.schema)
+        let evidence = BatchTable(name: "custody_batch_evidence", schema: "CREATE TABLE x(\(ListColumns.evidence))")
+        let widened = BatchTable(name: "custody_batch_widened", schema: "CREATE TABLE x(\(ListColumns.widened))")
 
         /// Adds the tables to a new connection (from `Configuration.prepareDatabase`).
         func register(on connection: OpaquePointer?) throws {

@@ -1,5 +1,6 @@
 import CustodyCore
 import GRDB
+import GRDBSQLite
 
 /// Writes a group of facts (`GroupFacts`) set-based, each step one SQL statement over a batch
 /// table (`BatchTable`) in index order:
@@ -154,18 +155,23 @@ struct FactWriter {
                       ids: [Int64], added: [Bool], location: (Int) -> String?, into table: String) throws {
         var links: [(subject: Int64, documentID: Int64, location: String?)] = []
         links.reserveCapacity(occurrences.count)
-        if case .none = documents {} else {
-            for index in 0..<count where !added[index] {
-                if let documentID = documents[index] { links.append((ids[index], documentID, location(index))) }
-            }
+        for index in 0..<count where !added[index] {
+            if let documentID = documents[index] { links.append((ids[index], documentID, location(index))) }
         }
         for occurrence in occurrences {
             links.append((ids[Int(occurrence.fact)], occurrence.documentID, occurrence.location))
         }
         guard !links.isEmpty else { return }
         links.sort { $0.subject != $1.subject ? $0.subject < $1.subject : $0.documentID < $1.documentID }
-        try tables.evidence.withRows(EvidenceRows(links)) {
-            try db.execute(sql: "INSERT OR IGNORE INTO \(table) SELECT \(EvidenceRows.columns) FROM \(tables.evidence.name)")
+        let rows = ListRows(links) { link, column, context in
+            switch column {
+            case 0: sqlite3_result_int64(context, link.subject)
+            case 1: sqlite3_result_int64(context, link.documentID)
+            default: ResultValue.text(context, link.location)
+            }
+        }
+        try tables.evidence.withRows(rows) {
+            try db.execute(sql: "INSERT OR IGNORE INTO \(table) SELECT \(ListColumns.evidence) FROM \(tables.evidence.name)")
         }
     }
 

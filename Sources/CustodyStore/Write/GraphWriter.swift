@@ -25,10 +25,8 @@ struct GraphWriter {
         timer.mark("documents")
         let facts = if let merged, merged.documents == documents.map(\.document.sha256) {
             merged.facts.resolvingDocuments(documentIDs)
-        } else if documents.count == 1 {
-            GroupFacts(batch: documents[0].batch, documentID: documentIDs[0])
         } else {
-            GroupFacts(merging: documents.map(\.batch), documents: documentIDs)
+            GroupFacts.merging(documents.map(\.batch), documents: documentIDs)
         }
         timer.mark("merge")
         let written = try FactWriter(db: db, tables: tables).write(facts, deferIndexes: deferIndexes, timer: &timer)

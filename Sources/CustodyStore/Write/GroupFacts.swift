@@ -28,8 +28,6 @@ struct GroupFacts: Sendable {
     var edgeDocuments = DocumentColumn.none
     var edgeOccurrences: [Occurrence] = []
 
-    init() {}
-
     /// One document's facts as they are (a `FactBatch` is deduplicated already).
     init(batch: FactBatch, documentID: Int64) {
         nodes = batch.nodes
@@ -51,9 +49,15 @@ struct GroupFacts: Sendable {
     }
 
     /// Several documents' facts, merged; `documents[i]` asserted `batches[i]` (stored ids, or
-    /// positions in the group to be replaced by `resolvingDocuments`).
-    init(merging batches: [FactBatch], documents: [Int64]) {
+    /// positions in the group to be replaced by `resolvingDocuments`). One document's batch
+    /// is taken as it is.
+    static func merging(_ batches: [FactBatch], documents: [Int64]) -> GroupFacts {
         precondition(batches.count == documents.count)
+        return batches.count == 1 ? GroupFacts(batch: batches[0], documentID: documents[0])
+            : GroupFacts(mergingSeveral: batches, documents: documents)
+    }
+
+    private init(mergingSeveral batches: [FactBatch], documents: [Int64]) {
         var firstNodeDocuments: [Int64] = []
         var firstEdgeDocuments: [Int64] = []
         var nodeIndex: [NodeRef: Int32] = [:]
@@ -98,7 +102,7 @@ struct GroupFacts: Sendable {
         edgeDocuments = .each(firstEdgeDocuments)
     }
 
-    /// The same facts with document `i` (a position given to `init(merging:documents:)`)
+    /// The same facts with document `i` (a position given to `merging(_:documents:)`)
     /// replaced by `ids[i]`.
     func resolvingDocuments(_ ids: [Int64]) -> GroupFacts {
         var resolved = self
@@ -167,9 +171,7 @@ public struct MergedFacts: Sendable {
     public init(merging batches: [FactBatch], documents: [String]) {
         precondition(batches.count == documents.count)
         self.documents = documents
-        facts = batches.count == 1
-            ? GroupFacts(batch: batches[0], documentID: 0)
-            : GroupFacts(merging: batches, documents: batches.indices.map(Int64.init))
+        facts = GroupFacts.merging(batches, documents: batches.indices.map(Int64.init))
     }
 }
 

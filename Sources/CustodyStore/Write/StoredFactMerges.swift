@@ -1,5 +1,6 @@
 import CustodyCore
 import GRDB
+import GRDBSQLite
 
 /// Merges what a group of facts adds to facts already stored: a node's attributes gain keys
 /// they lacked (existing keys keep their value); an edge's interval widens, `recorded` wins,
@@ -19,7 +20,7 @@ struct StoredFactMerges {
     private let mergeNodeAttributes: BulkStatement
     private let updateEdge: BulkStatement
     /// Edges whose interval or certainty `widen` changed, without attributes to merge.
-    private var widened: [WidenedRows.Row] = []
+    private var widened: [(id: Int64, firstSeen: Int64?, lastSeen: Int64?, certainty: String)] = []
     private var nodeAttributes = AttributeJSON.Memo()
     private var edgeAttributes = AttributeJSON.Memo()
 
@@ -79,7 +80,15 @@ struct StoredFactMerges {
     mutating func flushWidened(into table: BatchTable) throws {
         guard !widened.isEmpty else { return }
         widened.sort { $0.id < $1.id }
-        try table.withRows(WidenedRows(widened)) {
+        let rows = ListRows(widened) { edge, column, context in
+            switch column {
+            case 0: sqlite3_result_int64(context, edge.id)
+            case 1: ResultValue.int64(context, edge.firstSeen)
+            case 2: ResultValue.int64(context, edge.lastSeen)
+            default: ResultValue.text(context, edge.certainty)
+            }
+        }
+        try table.withRows(rows) {
             try db.execute(sql: """
                 UPDATE edges SET first_seen = w.first_seen, last_seen = w.last_seen, certainty = w.certainty
                 FROM \(table.name) AS w WHERE edges.id = w.id
