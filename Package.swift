@@ -21,9 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.90.0"),
     ],
     targets: [
-        // System libraries (Debian: libssl-dev, libgraphviz-dev; SQLite comes through GRDB).
+        // System libraries (Debian: libssl-dev, libgraphviz-dev, libzstd-dev; SQLite comes through GRDB).
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         // Layer 0
         .target(name: "CustodyJSON", swiftSettings: strict),
@@ -31,7 +32,7 @@ let package = Package(
         // Layer 1
         .target(name: "CustodyCrypto", dependencies: ["CustodyCore", "COpenSSL"], swiftSettings: strict),
         .target(name: "CustodyStore", dependencies: [
-            "CustodyCore",
+            "CustodyCore", "CZstd",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "CompressNIO", package: "compress-nio"),

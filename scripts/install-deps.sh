@@ -3,7 +3,7 @@
 # Idempotent; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
-packages=(libsqlite3-dev libssl-dev libgraphviz-dev zlib1g-dev pkg-config)
+packages=(libsqlite3-dev libssl-dev libgraphviz-dev libzstd-dev zlib1g-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -121,8 +121,35 @@ func document(_ sha: String, source: String = "test.json") -> DocumentInput {
     @Test func storedContentRoundTrips() throws {
         let bytes = Array(String(repeating: "evidence ", count: 1000).utf8)
         let stored = ContentCodec.encode(bytes)
-        #expect(stored.encoding == "gzip")
+        #expect(stored.encoding == "zstd")
         #expect(stored.bytes.count < bytes.count)
         #expect(try ContentCodec.decode(stored) == bytes)
+        // Below 256 bytes the document is stored as it is.
+        let small = ContentCodec.encode(Array("tiny".utf8))
+        #expect(small.encoding == "identity")
+        #expect(try ContentCodec.decode(small) == Array("tiny".utf8))
+    }
+
+    /// Case databases written before zstd hold gzip blobs; they must stay readable. (The blob
+    /// is Python's `gzip.compress(b"evidence stored by custody before zstd\n" * 20, mtime=0)`.)
+    @Test func legacyGzipContentDecodes() throws {
+        let blob = try #require(Data(base64Encoded: "H4sIAAAAAAACA0sty0xJzUtOVSguyS9KTVFIqlRILgWyUyoVklLTgEIKVcUlKVypo8pGlQ13ZQAY7TtADAMAAA=="))
+        let decoded = try ContentCodec.decode(StoredContent(encoding: "gzip", bytes: Array(blob)))
+        #expect(decoded == Array(String(repeating: "evidence stored by custody before zstd\n", count: 20).utf8))
+    }
+
+    /// Damaged or crafted blobs are refused with an error, never decoded past their frame.
+    @Test func corruptZstdContentIsRefused() throws {
+        let bytes = Array(String(repeating: "evidence ", count: 1000).utf8)
+        let stored = ContentCodec.encode(bytes)
+        let truncated = StoredContent(encoding: "zstd", bytes: Array(stored.bytes.prefix(stored.bytes.count / 2)))
+        #expect(throws: CustodyError.self) { try ContentCodec.decode(truncated) }
+        // A frame header claiming 4 GiB (single-segment frame, 8-byte content size) with no data.
+        var huge: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0xE0]
+        huge += withUnsafeBytes(of: UInt64(1 << 32).littleEndian, Array.init)
+        #expect { try ContentCodec.decode(StoredContent(encoding: "zstd", bytes: huge)) } throws: { error in
+            (error as? CustodyError)?.message.contains("corrupt") == true
+        }
+        #expect(throws: CustodyError.self) { try ContentCodec.decode(StoredContent(encoding: "lz77", bytes: [1])) }
     }
 }

@@ -113,9 +113,9 @@ public struct IngestPipeline: Sendable {
     private func prepareFile(path: String, options: IngestOptions, lookup: CaseDatabase) -> Prepared {
         do {
             var timer = PhaseTimer(label: path)
-            let bytes = try reader.read(path)
-            timer.mark("read")
-            return prepare(bytes: bytes, source: path, options: options, lookup: lookup, timer: timer)
+            let (bytes, sha256) = try reader.readHashed(path)
+            timer.mark("read+hash")
+            return prepare(bytes: bytes, sha256: sha256, source: path, options: options, lookup: lookup, timer: timer)
         } catch let error as CustodyError {
             return .done(.init(source: path, sha256: nil, outcome: .rejected(error), diagnostics: []))
         } catch {
@@ -127,12 +127,13 @@ public struct IngestPipeline: Sendable {
     /// `lookup` answers the presence question (a separate read-only connection when this runs
     /// beside a write); `commit` asks again inside its transaction, so a race only costs work.
     /// `bytes` is consumed: the raw document is released before the write, not after it.
-    private func prepare(bytes: consuming [UInt8], source: String, options: IngestOptions, lookup: CaseDatabase,
-                         timer: PhaseTimer? = nil) -> Prepared {
+    /// `sha256`: the bytes' hash when the reader computed it already.
+    private func prepare(bytes: consuming [UInt8], sha256: String? = nil, source: String, options: IngestOptions,
+                         lookup: CaseDatabase, timer: PhaseTimer? = nil) -> Prepared {
         var timer = timer ?? PhaseTimer(label: source)
         defer { timer.report() }
         let raw = bytes
-        let sha = SHA256Hasher.hex(of: raw)
+        let sha = sha256 ?? SHA256Hasher.hex(of: raw)
         timer.mark("hash")
         do {
             if try lookup.hasDocument(sha256: sha) {

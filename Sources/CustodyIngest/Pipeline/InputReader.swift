@@ -1,5 +1,6 @@
 import CompressNIO
 import CustodyCore
+import CustodyCrypto
 import Foundation
 import NIOCore
 
@@ -57,21 +58,33 @@ public struct InputReader: Sendable {
 
     /// Reads a document's bytes, decompressing gzip.
     public func read(_ path: String) throws -> [UInt8] {
+        try readHashed(path).bytes
+    }
+
+    /// Reads a document's bytes, decompressing gzip, with the SHA-256 (hex) of what was
+    /// returned. A plain file is hashed while it is read (`OverlappedHasher`).
+    public func readHashed(_ path: String) throws -> (bytes: [UInt8], sha256: String) {
         let raw: [UInt8]
+        var sha256: String?
         if path == "-" {
             raw = try readStandardInput()
         } else {
-            raw = try readFile(path)
+            (raw, sha256) = try readFile(path)
         }
         if raw.starts(with: [0x1F, 0x8B]) {
-            return try gunzip(raw, source: path)
+            let plain = try gunzip(raw, source: path)
+            return (plain, SHA256Hasher.hex(of: plain))
         }
-        return raw
+        return (raw, sha256 ?? SHA256Hasher.hex(of: raw))
     }
 
+    /// Chunk size for reading and the overlapped hash.
+    private static let readChunk = 4 << 20
+
     /// Reads a whole file straight into the array (no `Data` and copy: a 50 MB SBOM was held
-    /// twice while it was converted).
-    private func readFile(_ path: String) throws -> [UInt8] {
+    /// twice while it was converted), in chunks that are hashed on another thread as they
+    /// arrive. Returns no hash for a gzip'd file: its hash is that of the decompressed bytes.
+    private func readFile(_ path: String) throws -> (bytes: [UInt8], sha256: String?) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
         defer { close(descriptor) }
@@ -82,15 +95,29 @@ public struct InputReader: Sendable {
             throw CustodyError.rejected("file is \(size) bytes; the limit is \(maxDocumentBytes) bytes", at: SourceLocation(path: path))
         }
         var failed = false
+        var hasher: OverlappedHasher?
         var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var hashed = 0
             while count < size {
-                let got = readBytes(descriptor, buffer.baseAddress! + count, size - count)
+                let got = readBytes(descriptor, buffer.baseAddress! + count, min(Self.readChunk, size - count))
                 if got < 0, errno == EINTR { continue }
                 if got <= 0 {
                     failed = got < 0
                     break
                 }
                 count += got
+                if hashed == 0, hasher == nil, count >= 2, !(buffer[0] == 0x1F && buffer[1] == 0x8B) {
+                    hasher = OverlappedHasher()
+                }
+                if let hasher, count - hashed >= Self.readChunk || count == size {
+                    hasher.add(UnsafeRawBufferPointer(start: buffer.baseAddress! + hashed, count: count - hashed))
+                    hashed = count
+                }
+            }
+            // The hasher reads this buffer: wait for it before the array can move or be freed.
+            if let pending = hasher {
+                if count - hashed > 0 { pending.add(UnsafeRawBufferPointer(start: buffer.baseAddress! + hashed, count: count - hashed)) }
+                pending.wait()
             }
         }
         if failed { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
@@ -102,11 +129,12 @@ public struct InputReader: Sendable {
             if got < 0 { throw CustodyError.rejected("cannot read file", at: SourceLocation(path: path)) }
             if got == 0 { break }
             bytes.append(contentsOf: chunk[..<got])
+            chunk[..<got].withUnsafeBytes { hasher?.addNow($0) }
             if bytes.count > maxDocumentBytes {
                 throw CustodyError.rejected("file exceeds \(maxDocumentBytes) bytes", at: SourceLocation(path: path))
             }
         }
-        return bytes
+        return (bytes, hasher?.finish())
     }
 
     private func readStandardInput() throws -> [UInt8] {

@@ -25,7 +25,8 @@ public struct DocumentInput: Sendable {
     }
 }
 
-/// Raw document bytes as stored: `encoding` is `gzip` or `identity`.
+/// Raw document bytes as stored: `encoding` is `zstd`, `gzip` (written by earlier versions) or
+/// `identity` (documents under 256 bytes).
 public struct StoredContent: Sendable {
     public var encoding: String
     public var bytes: [UInt8]
