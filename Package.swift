@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "CustodyCoreTests", dependencies: ["CustodyCore"], swiftSettings: strict),
         .testTarget(name: "CustodyJSONTests", dependencies: ["CustodyJSON"], swiftSettings: strict),
         .testTarget(name: "CustodyStoreTests", dependencies: ["CustodyStore", "CustodyCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
-        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyCore", "CustodyJSON"],
+        .testTarget(name: "CustodyIngestTests", dependencies: ["CustodyIngest", "CustodyStore", "CustodyCore", "CustodyJSON", "CustodyCrypto"],
                     resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "CustodyCLITests", dependencies: ["CustodyCLI", "custody"], swiftSettings: strict),
         .testTarget(name: "CustodyQueryTests", dependencies: ["CustodyQuery", "CustodyStore", "CustodyCore", "CustodyExport", "custody"],
