@@ -78,6 +78,16 @@ public struct InputReader: Sendable {
         return (raw, sha256 ?? SHA256Hasher.hex(of: raw))
     }
 
+    /// Asks the kernel to start reading `path` into the page cache (`POSIX_FADV_WILLNEED`,
+    /// asynchronous), so that a later `read` finds it there. Only a hint: errors are ignored.
+    public static func adviseReadSoon(_ path: String) {
+        guard path != "-" else { return }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
+        close(descriptor)
+    }
+
     /// Chunk size for reading and the overlapped hash.
     private static let readChunk = 4 << 20
 
