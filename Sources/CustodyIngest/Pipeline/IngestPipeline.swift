@@ -47,6 +47,9 @@ public struct IngestPipeline: Sendable {
                 return prepareFile(path: path, options: options, lookup: lookup)
             }
         }
+        // A long run's checkpoints (and their syncs) happen beside the writer, not in its commits.
+        let checkpoints = inputs.count > 1 ? database.startBackgroundCheckpoints() : nil
+        defer { checkpoints?.stop() }
         if inputs.count > 1 {
             let lookup = (try? CaseDatabase(path: database.path, readOnly: true)) ?? database
             let prefetch = GroupPrefetch(count: inputs.count, lookup: lookup, prepare: prepare)
