@@ -202,23 +202,15 @@ struct FactWriter {
     /// and for every later assertion in the group, sorted by the table's primary key.
     private func link(_ count: Int, _ documents: DocumentColumn, _ occurrences: [GroupFacts.Occurrence],
                       ids: [Int64], added: [Bool], location: (Int) -> String?, into table: String) throws {
-        var links: [(subject: Int64, documentID: Int64, location: String?)] = []
-        links.reserveCapacity(occurrences.count)
+        var links = EvidenceRows.Builder(capacity: occurrences.count)
         for index in 0..<count where !added[index] {
-            if let documentID = documents[index] { links.append((ids[index], documentID, location(index))) }
+            if let documentID = documents[index] { links.append(subject: ids[index], documentID: documentID, location: location(index)) }
         }
         for occurrence in occurrences {
-            links.append((ids[Int(occurrence.fact)], occurrence.documentID, occurrence.location))
+            links.append(subject: ids[Int(occurrence.fact)], documentID: occurrence.documentID, location: occurrence.location)
         }
         guard !links.isEmpty else { return }
-        links.sort { $0.subject != $1.subject ? $0.subject < $1.subject : $0.documentID < $1.documentID }
-        let rows = ListRows(links) { link, column, context in
-            switch column {
-            case 0: sqlite3_result_int64(context, link.subject)
-            case 1: sqlite3_result_int64(context, link.documentID)
-            default: ResultValue.text(context, link.location)
-            }
-        }
+        let rows = links.sorted()
         try tables.evidence.withRows(rows) {
             try db.execute(sql: "INSERT OR IGNORE INTO \(table) SELECT \(ListColumns.evidence) FROM \(tables.evidence.name)")
         }
