@@ -17,9 +17,21 @@ extension CaseDatabase {
     /// (`WriteSession.ingest`), each atomically in its own savepoint. One commit for a group of
     /// documents instead of one each: on a fleet of small SBOMs the per-commit WAL writes and
     /// syncs, not the rows, were most of the time. Nothing is stored if the commit fails.
+    ///
+    /// The session's `EdgeIdentityCache` is handed on to the next session only once this
+    /// one's commit succeeded.
     public func writeSession<T>(_ body: (WriteSession) throws -> T) throws -> T {
         do {
-            return try queue.write { db in try body(WriteSession(db: db, tables: batchTables, path: path)) }
+            var kept: (cache: EdgeIdentityCache, epoch: UInt64)?
+            let result = try queue.write { db in
+                let (cache, epoch) = edgeCaches.take()
+                let session = try WriteSession(db: db, tables: batchTables, path: path, edgeCache: cache)
+                let result = try body(session)
+                kept = (session.edgeCache, epoch)
+                return result
+            }
+            if let kept { edgeCaches.putBack(kept.cache, takenIn: kept.epoch) }
+            return result
         } catch let error as CustodyError {
             throw error
         } catch {
@@ -53,9 +65,13 @@ extension CaseDatabase {
 
     /// Runs `body` in one write transaction, for derived facts computed from stored ones
     /// (tag histories, run intervals). Rolled back if `body` throws.
+    /// Drops the edge cache of ingest runs: these writes do not keep it up to date.
     public func writeDerived<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.write { db in try body(db) }
+            return try queue.write { db in
+                edgeCaches.discard()
+                return try body(db)
+            }
         } catch let error as CustodyError {
             throw error
         } catch {
@@ -70,11 +86,18 @@ public final class WriteSession {
     let db: Database
     let tables: BatchTable.Pair
     let path: String
+    /// Edges this run stored or looked up (`EdgeIdentityCache`); emptied whenever a write
+    /// is rolled back.
+    var edgeCache: EdgeIdentityCache
 
-    init(db: Database, tables: BatchTable.Pair, path: String) {
+    /// Checks `edgeCache` against `PRAGMA data_version` (which also starts the transaction's
+    /// snapshot, so no other commit can come between the check and the writes).
+    init(db: Database, tables: BatchTable.Pair, path: String, edgeCache: EdgeIdentityCache) throws {
         self.db = db
         self.tables = tables
         self.path = path
+        self.edgeCache = edgeCache
+        self.edgeCache.validate(dataVersion: try Int64.fetchOne(db, sql: "PRAGMA data_version"))
     }
 
     /// Stores `document` and its facts in a savepoint: if anything fails, the document leaves
@@ -110,13 +133,18 @@ public final class WriteSession {
                     positions.append(position)
                 }
                 guard !positions.isEmpty else { return .commit }
+                // Only a later group can use what this one would add.
+                edgeCache.recording = moreToFollow
                 let summaries = try GraphWriter(db: db, tables: tables).write(positions.map { group[$0] }, merged: merged,
-                                                                              ingestedAt: ingestedAt, deferIndexes: moreToFollow)
+                                                                              ingestedAt: ingestedAt, deferIndexes: moreToFollow,
+                                                                              edgeCache: &edgeCache)
                 for (position, summary) in zip(positions, summaries) { results[position] = .success(summary) }
                 return .commit
             }
             return results
         } catch {
+            // The savepoint is rolled back: edges written or widened in it are not stored.
+            edgeCache.removeAll()
             guard group.count > 1 else { return [.failure(failure(error, source: group[0].document.source))] }
             return group.map { entry in
                 Result { try ingest(group: [entry], ingestedAt: ingestedAt, moreToFollow: moreToFollow)[0].get() }

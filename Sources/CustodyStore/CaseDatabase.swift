@@ -9,6 +9,8 @@ public final class CaseDatabase: Sendable {
     let queue: DatabaseQueue
     /// The writing connection's batch tables (bulk writes read facts through them).
     let batchTables: BatchTable.Pair
+    /// Edges an ingest run wrote, kept between its transactions (`EdgeIdentityCache`).
+    let edgeCaches = EdgeCacheShelf()
 
     /// Where the case database lives when neither `--db` nor `CUSTODY_DB` says.
     public static let defaultPath = "./custody.db"

@@ -85,8 +85,7 @@ enum ListColumns {
     static let widened = "id, first_seen, last_seen, certainty"
 }
 
-/// Rows of plain values, in the order given, each column set by `column` (evidence links,
-/// widened intervals).
+/// Rows of plain values, in the order given, each column set by `column` (widened intervals).
 final class ListRows<Row>: BatchRows {
     let rows: [Row]
     private let column: (Row, Int32, OpaquePointer) -> Void

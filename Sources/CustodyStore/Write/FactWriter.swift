@@ -33,9 +33,22 @@ struct FactWriter {
         var edgeAdded: [Bool]
     }
 
-    /// - Parameter deferIndexes: leave dropped indexes for `CaseDatabase.restoreIndexes`.
+    /// Writes `facts` without an edge cache (derived facts, tests).
     func write(_ facts: GroupFacts, deferIndexes: Bool = false, timer: inout PhaseTimer) throws -> Written {
+        var none = EdgeIdentityCache()
+        return try write(facts, deferIndexes: deferIndexes, edgeCache: &none, timer: &timer)
+    }
+
+    /// - Parameters:
+    ///   - deferIndexes: leave dropped indexes for `CaseDatabase.restoreIndexes`.
+    ///   - edgeCache: edges of the run known already; updated with what this write stores.
+    func write(_ facts: GroupFacts, deferIndexes: Bool = false, edgeCache: inout EdgeIdentityCache,
+               timer: inout PhaseTimer) throws -> Written {
         let empty = try graphIsEmpty()
+        if empty {
+            // Nothing stored: from here, every edge this run records is every edge there is.
+            if edgeCache.recording { edgeCache.startComplete() } else { edgeCache.removeAll() }
+        }
         let bulk = empty && facts.nodes.count + facts.edges.count >= Self.bulkMinimumFacts
         if bulk {
             for index in GraphIndexes.rebuiltByBulkLoad { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
@@ -43,7 +56,8 @@ struct FactWriter {
         var merges = try StoredFactMerges(db: db)
         let nodes = try writeNodes(facts, lookUp: !empty, merges: &merges)
         timer.mark("nodes")
-        let edges = try writeEdges(facts, nodeIDs: nodes.ids, nodeAdded: nodes.added, lookUp: !empty, merges: &merges, timer: &timer)
+        let edges = try writeEdges(facts, nodeIDs: nodes.ids, nodeAdded: nodes.added, lookUp: !empty, merges: &merges,
+                                   edgeCache: &edgeCache, timer: &timer)
         try link(facts.nodes.count, facts.nodeDocuments, facts.nodeOccurrences, ids: nodes.ids, added: nodes.added,
                  location: { facts.nodes[$0].location }, into: "node_evidence_extra(node_id, document_id, location)")
         timer.mark("node evidence")
@@ -104,29 +118,54 @@ struct FactWriter {
         return (ids, added)
     }
 
-    /// Finds the stored edges among those between stored nodes, widens them, inserts the rest.
+    /// Finds the stored edges among those between stored nodes (in `edgeCache`, then in
+    /// SQLite), widens them, inserts the rest.
     private func writeEdges(_ facts: GroupFacts, nodeIDs: [Int64], nodeAdded: [Bool], lookUp: Bool,
-                            merges: inout StoredFactMerges, timer: inout PhaseTimer) throws -> (ids: [Int64], added: [Bool]) {
+                            merges: inout StoredFactMerges, edgeCache: inout EdgeIdentityCache,
+                            timer: inout PhaseTimer) throws -> (ids: [Int64], added: [Bool]) {
         var ids = [Int64](repeating: 0, count: facts.edges.count)
+        func record(_ index: Int, id: Int64, state: StoredFactMerges.EdgeState) {
+            let edge = facts.edges[index]
+            edgeCache.record(src: nodeIDs[Int(edge.from)], kind: edge.kind, dst: nodeIDs[Int(edge.to)], qualifier: edge.qualifier,
+                             id: id, state: state)
+        }
         if lookUp {
-            let candidates = facts.edges.indices.filter { !nodeAdded[Int(facts.edges[$0].from)] && !nodeAdded[Int(facts.edges[$0].to)] }
+            var candidates: [Int32] = []
+            // `cached`: the state came from the cache (recorded again only if it changes).
+            var stored: [(index: Int, state: StoredFactMerges.EdgeState, cached: Bool)] = []
+            for (index, edge) in facts.edges.enumerated() where !nodeAdded[Int(edge.from)] && !nodeAdded[Int(edge.to)] {
+                switch edgeCache.find(src: nodeIDs[Int(edge.from)], kind: edge.kind, dst: nodeIDs[Int(edge.to)], qualifier: edge.qualifier) {
+                case let .stored(entry):
+                    ids[index] = entry.id
+                    stored.append((index, entry.state, true))
+                case .new:
+                    break
+                case .unknown:
+                    candidates.append(Int32(index))
+                }
+            }
+            timer.mark("edge cache")
             if !candidates.isEmpty {
-                let order = WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: candidates.map(Int32.init))
+                let order = WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: candidates)
                 let lookup = try BulkStatement(db, """
                     SELECT b.id, e.id, e.first_seen, e.last_seen, e.certainty FROM \(tables.edges.name) AS b
                     CROSS JOIN edges AS e ON e.src = b.src AND e.kind = b.kind AND e.dst = b.dst AND e.qualifier = b.qualifier
                     """)
-                var stored: [(index: Int, state: StoredFactMerges.EdgeState)] = []
                 try tables.edges.withRows(EdgeRows(facts.edges, nodeIDs: nodeIDs, order: order, firstID: 0, documents: .none)) {
                     try lookup.eachRow(db) { row in
                         let index = Int(order[Int(row.int64(0))])
                         ids[index] = row.int64(1)
-                        stored.append((index, .init(firstSeen: row.optionalInt64(2), lastSeen: row.optionalInt64(3), certainty: row.text(4))))
+                        stored.append((index, .init(firstSeen: row.optionalInt64(2), lastSeen: row.optionalInt64(3), certainty: row.text(4)), false))
                     }
                 }
                 timer.mark("edge lookup")
-                for (index, state) in stored {
-                    try merges.widen(ids[index], stored: state, with: facts.edges[index])
+            }
+            if !stored.isEmpty {
+                for (index, state, cached) in stored {
+                    let after = try merges.widen(ids[index], stored: state, with: facts.edges[index])
+                    if cached ? after != state : edgeCache.recording {
+                        record(index, id: ids[index], state: after)
+                    }
                 }
                 try merges.flushWidened(into: tables.widened)
                 timer.mark("edge merges")
@@ -146,6 +185,16 @@ struct FactWriter {
             }
         }
         timer.mark("edge inserts")
+        // Also when not recording: an edge stored without being recorded ends completeness.
+        if edgeCache.recording || edgeCache.complete, !order.isEmpty {
+            for index in order {
+                let edge = facts.edges[Int(index)]
+                record(Int(index), id: ids[Int(index)], state: .init(firstSeen: edge.firstSeen?.nanosecondsSinceEpoch,
+                                                                     lastSeen: edge.lastSeen?.nanosecondsSinceEpoch,
+                                                                     certainty: edge.certainty.rawValue))
+            }
+            timer.mark("edge cache records")
+        }
         return (ids, added)
     }
 
@@ -153,23 +202,15 @@ struct FactWriter {
     /// and for every later assertion in the group, sorted by the table's primary key.
     private func link(_ count: Int, _ documents: DocumentColumn, _ occurrences: [GroupFacts.Occurrence],
                       ids: [Int64], added: [Bool], location: (Int) -> String?, into table: String) throws {
-        var links: [(subject: Int64, documentID: Int64, location: String?)] = []
-        links.reserveCapacity(occurrences.count)
+        var links = EvidenceRows.Builder(capacity: occurrences.count)
         for index in 0..<count where !added[index] {
-            if let documentID = documents[index] { links.append((ids[index], documentID, location(index))) }
+            if let documentID = documents[index] { links.append(subject: ids[index], documentID: documentID, location: location(index)) }
         }
         for occurrence in occurrences {
-            links.append((ids[Int(occurrence.fact)], occurrence.documentID, occurrence.location))
+            links.append(subject: ids[Int(occurrence.fact)], documentID: occurrence.documentID, location: occurrence.location)
         }
         guard !links.isEmpty else { return }
-        links.sort { $0.subject != $1.subject ? $0.subject < $1.subject : $0.documentID < $1.documentID }
-        let rows = ListRows(links) { link, column, context in
-            switch column {
-            case 0: sqlite3_result_int64(context, link.subject)
-            case 1: sqlite3_result_int64(context, link.documentID)
-            default: ResultValue.text(context, link.location)
-            }
-        }
+        let rows = links.sorted()
         try tables.evidence.withRows(rows) {
             try db.execute(sql: "INSERT OR IGNORE INTO \(table) SELECT \(ListColumns.evidence) FROM \(tables.evidence.name)")
         }

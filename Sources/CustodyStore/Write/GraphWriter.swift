@@ -11,9 +11,9 @@ struct GraphWriter {
 
     /// Stores `documents` (none stored before) and their facts; one summary each, in order.
     /// `merged`: their facts merged already, when it is of exactly these documents.
-    /// `deferIndexes`: see `FactWriter.write`.
+    /// `deferIndexes`, `edgeCache`: see `FactWriter.write`.
     func write(_ documents: [(document: DocumentInput, batch: FactBatch)], merged: MergedFacts? = nil, ingestedAt: Timestamp,
-               deferIndexes: Bool = false) throws -> [WriteSummary] {
+               deferIndexes: Bool = false, edgeCache: inout EdgeIdentityCache) throws -> [WriteSummary] {
         var timer = PhaseTimer(label: "write")
         defer { timer.report() }
         var documentIDs: [Int64] = []
@@ -29,7 +29,8 @@ struct GraphWriter {
             GroupFacts.merging(documents.map(\.batch), documents: documentIDs)
         }
         timer.mark("merge")
-        let written = try FactWriter(db: db, tables: tables).write(facts, deferIndexes: deferIndexes, timer: &timer)
+        let written = try FactWriter(db: db, tables: tables).write(facts, deferIndexes: deferIndexes, edgeCache: &edgeCache,
+                                                                   timer: &timer)
         var summaries = documents.map { _, batch in
             var summary = WriteSummary()
             summary.nodesSeen = batch.nodes.count

@@ -82,17 +82,23 @@ struct GroupFacts: Sendable {
                     local.append(index)
                 }
             }
-            for var edge in batch.edges {
-                edge.from = local[Int(edge.from)]
-                edge.to = local[Int(edge.to)]
+            // Field by field, not `for edge in batch.edges`: most edges repeat, and a copy of
+            // each would retain and release its strings and attributes for nothing.
+            for position in batch.edges.indices {
+                let from = local[Int(batch.edges[position].from)], to = local[Int(batch.edges[position].to)]
+                let kind = batch.edges[position].kind
                 // Unqualified edges (nearly all) by one packed integer, like `FactBatch`.
-                let packed = edge.qualifier.isEmpty && edge.from < 1 << 28 && edge.to < 1 << 28
-                let key = packed ? Self.pack(edge) : 0
-                if let index = packed ? packedEdgeIndex[key] : edgeIndex[EdgeIdentity(edge)] {
-                    edges[Int(index)].widen(with: edge)
-                    edgeOccurrences.append(Occurrence(fact: index, documentID: documentID, location: edge.location))
+                let packed = batch.edges[position].qualifier.isEmpty && from < 1 << 28 && to < 1 << 28
+                let key = packed ? Self.pack(kind, from, to) : 0
+                let identity = packed ? nil : EdgeIdentity(from: from, to: to, kind: kind, qualifier: batch.edges[position].qualifier)
+                if let index = packed ? packedEdgeIndex[key] : edgeIndex[identity!] {
+                    edges[Int(index)].widen(with: batch.edges[position])
+                    edgeOccurrences.append(Occurrence(fact: index, documentID: documentID, location: batch.edges[position].location))
                 } else {
-                    if packed { packedEdgeIndex[key] = Int32(edges.count) } else { edgeIndex[EdgeIdentity(edge)] = Int32(edges.count) }
+                    if let identity { edgeIndex[identity] = Int32(edges.count) } else { packedEdgeIndex[key] = Int32(edges.count) }
+                    var edge = batch.edges[position]
+                    edge.from = from
+                    edge.to = to
                     edges.append(edge)
                     firstEdgeDocuments.append(documentID)
                 }
@@ -118,8 +124,8 @@ struct GroupFacts: Sendable {
     }
 
     /// Kind (8 bits) and both ends (28 bits each) of an unqualified edge.
-    private static func pack(_ edge: EdgeFact) -> UInt64 {
-        UInt64(edge.kind.ordinal) << 56 | UInt64(UInt32(bitPattern: edge.from)) << 28 | UInt64(UInt32(bitPattern: edge.to))
+    private static func pack(_ kind: EdgeKind, _ from: Int32, _ to: Int32) -> UInt64 {
+        UInt64(kind.ordinal) << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
     }
 
     /// An edge's identity within the group: ends (group node indexes), kind and qualifier.
@@ -128,10 +134,10 @@ struct GroupFacts: Sendable {
         var kind: EdgeKind
         var qualifier: String
 
-        init(_ edge: EdgeFact) {
-            ends = UInt64(UInt32(bitPattern: edge.from)) << 32 | UInt64(UInt32(bitPattern: edge.to))
-            kind = edge.kind
-            qualifier = edge.qualifier
+        init(from: Int32, to: Int32, kind: EdgeKind, qualifier: String) {
+            ends = UInt64(UInt32(bitPattern: from)) << 32 | UInt64(UInt32(bitPattern: to))
+            self.kind = kind
+            self.qualifier = qualifier
         }
     }
 }

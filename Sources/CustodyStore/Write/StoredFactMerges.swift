@@ -10,7 +10,7 @@ import GRDBSQLite
 /// rewriting an identical row still dirties its page, which every commit then writes to the WAL.
 struct StoredFactMerges {
     /// The stored columns of an edge that a merge may change (attributes are merged in SQL).
-    struct EdgeState {
+    struct EdgeState: Equatable {
         var firstSeen: Int64?
         var lastSeen: Int64?
         var certainty: String?
@@ -53,17 +53,20 @@ struct StoredFactMerges {
         try mergeNodeAttributes.step(db)
     }
 
-    /// Widens stored edge `id` (in state `stored`) by `edge`, a new assertion of it.
-    mutating func widen(_ id: Int64, stored: EdgeState, with edge: EdgeFact) throws {
+    /// Widens stored edge `id` (in state `stored`) by `edge`, a new assertion of it. Returns
+    /// the edge's state afterwards (for `EdgeIdentityCache`).
+    @discardableResult
+    mutating func widen(_ id: Int64, stored: EdgeState, with edge: EdgeFact) throws -> EdgeState {
         let attributes = edgeAttributes.encode(edge.attributes)
         let first = Self.merge(stored.firstSeen, edge.firstSeen?.nanosecondsSinceEpoch, min)
         let last = Self.merge(stored.lastSeen, edge.lastSeen?.nanosecondsSinceEpoch, max)
         let certainty = edge.certainty == .recorded ? Certainty.recorded.rawValue : stored.certainty ?? Certainty.recorded.rawValue
         let changed = first != stored.firstSeen || last != stored.lastSeen || certainty != stored.certainty
-        guard changed || attributes != nil else { return }
+        let after = EdgeState(firstSeen: first, lastSeen: last, certainty: certainty)
+        guard changed || attributes != nil else { return after }
         if attributes == nil {
             widened.append((id, first, last, certainty))
-            return
+            return after
         }
         updateEdge.bind(1, id)
         updateEdge.bind(2, first)
@@ -72,6 +75,7 @@ struct StoredFactMerges {
         updateEdge.bind(5, attributes)
         updateEdge.bind(6, changed ? 1 : 0)
         try updateEdge.step(db)
+        return after
     }
 
     /// Writes the widened intervals and certainties collected by `widen`: one `UPDATE … FROM`
