@@ -119,10 +119,22 @@ public final class WriteSession {
     ///
     /// `merged`: the group's facts merged ahead (`MergedFacts`); used when every document of
     /// it is written, else the facts are merged again here.
+    /// SQLite's page cache: 64 MiB while only small documents are written (a fleet of SBOMs:
+    /// inserts into a 1.2-million-edge graph descend indexes larger than 16 MiB; 1 s of write
+    /// CPU), 16 MiB for good once the connection writes a document of 8 MiB or more (a pod
+    /// snapshot, a 50 MB SBOM). Writes of those touch leaf pages all over the evidence indexes:
+    /// with 64 MiB the cache filled up over a long run and raised its peak memory by up to
+    /// 50 MiB, and going back to 64 MiB for the ReplicaSet lists after the pod snapshots raised
+    /// the Kubernetes benchmark's peak from 219 to 307 MiB.
+    private func useSmallCacheAfterLargeDocuments(largest bytes: Int) throws {
+        if bytes >= 8 << 20 { try db.execute(sql: "PRAGMA cache_size = -16384") }
+    }
+
     public func ingest(group: [(document: DocumentInput, batch: FactBatch)], merged: MergedFacts? = nil, ingestedAt: Timestamp,
                        moreToFollow: Bool = false) -> [Result<WriteSummary?, CustodyError>] {
         var results = [Result<WriteSummary?, CustodyError>](repeating: .success(nil), count: group.count)
         do {
+            try useSmallCacheAfterLargeDocuments(largest: group.map(\.document.size).max() ?? 0)
             try db.inSavepoint {
                 var seen = Set<String>()
                 var positions: [Int] = []

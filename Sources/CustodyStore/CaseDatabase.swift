@@ -49,12 +49,9 @@ public final class CaseDatabase: Sendable {
                 // (two fsyncs, and every page written a second time in the database file).
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             }
-            // Page cache: 64 MiB for questions, 16 MiB for writes. A write mostly appends and
-            // looks up a few pages per fact, but it touches leaf pages all over the evidence
-            // indexes, so over a long ingest a larger cache filled up and only raised the peak
-            // memory (50 pod snapshots: +50 MiB; the 50 MB SBOM: +25 MiB) at no measurable
-            // speed-up on the fleet or the Kubernetes benchmark.
-            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -16384")
+            // Page cache: 64 MiB, until this connection writes a large document
+            // (`WriteSession.useSmallCacheAfterLargeDocuments`).
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             if !db.configuration.readonly { try tables.register(on: db.sqliteConnection) }
         }
         if readOnly, !FileManager.default.fileExists(atPath: path) {
