@@ -21,10 +21,6 @@ public final class BackgroundCheckpoints: @unchecked Sendable {
     private var stopped = false
     private let thresholdPages: Int32
 
-    /// The WAL size (pages) at which a checkpoint is started by default: SQLite's own
-    /// threshold as custody sets it (`wal_autocheckpoint`, 64 MiB).
-    public static let defaultThresholdPages: Int32 = 16384
-
     init(database: CaseDatabase, thresholdPages: Int32) throws {
         self.database = database
         self.thresholdPages = thresholdPages
@@ -65,7 +61,7 @@ public final class BackgroundCheckpoints: @unchecked Sendable {
         stopped = true
         lock.unlock()
         database.queue.writeWithoutTransaction { db in
-            _ = sqlite3_wal_autocheckpoint(db.sqliteConnection, Self.defaultThresholdPages)
+            _ = sqlite3_wal_autocheckpoint(db.sqliteConnection, CaseDatabase.walCheckpointPages)
         }
         queue.sync {}
     }
@@ -75,8 +71,9 @@ extension CaseDatabase {
     /// Starts checkpointing this database's WAL in the background until `stop()` (see
     /// `BackgroundCheckpoints`). Nil when the second connection cannot be opened: SQLite then
     /// keeps checkpointing in the writer's commits, as before.
-    public func startBackgroundCheckpoints(
-        thresholdPages: Int32 = BackgroundCheckpoints.defaultThresholdPages) -> BackgroundCheckpoints? {
+    /// `thresholdPages`: the WAL size that starts a checkpoint (`walCheckpointPages` unless a
+    /// test wants one after every commit).
+    public func startBackgroundCheckpoints(thresholdPages: Int32 = CaseDatabase.walCheckpointPages) -> BackgroundCheckpoints? {
         try? BackgroundCheckpoints(database: self, thresholdPages: thresholdPages)
     }
 }

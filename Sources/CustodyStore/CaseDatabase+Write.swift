@@ -127,8 +127,11 @@ public final class WriteSession {
     /// 50 MiB, and going back to 64 MiB for the ReplicaSet lists after the pod snapshots raised
     /// the Kubernetes benchmark's peak from 219 to 307 MiB.
     private func useSmallCacheAfterLargeDocuments(largest bytes: Int) throws {
-        if bytes >= 8 << 20 { try db.execute(sql: "PRAGMA cache_size = -16384") }
+        if bytes >= Self.largeDocumentBytes { try db.execute(sql: "PRAGMA cache_size = -16384") }
     }
+
+    /// Documents from this size on switch the connection to the small page cache.
+    static let largeDocumentBytes = 8 << 20
 
     public func ingest(group: [(document: DocumentInput, batch: FactBatch)], merged: MergedFacts? = nil, ingestedAt: Timestamp,
                        moreToFollow: Bool = false) -> [Result<WriteSummary?, CustodyError>] {

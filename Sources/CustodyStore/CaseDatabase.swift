@@ -12,6 +12,10 @@ public final class CaseDatabase: Sendable {
     /// Edges an ingest run wrote, kept between its transactions (`EdgeIdentityCache`).
     let edgeCaches = EdgeCacheShelf()
 
+    /// WAL size (pages of 4 KiB: 64 MiB) past which it is checkpointed, by SQLite in the
+    /// writer's commit or by `BackgroundCheckpoints` during a long ingest run.
+    public static let walCheckpointPages: Int32 = 16384
+
     /// Where the case database lives when neither `--db` nor `CUSTODY_DB` says.
     public static let defaultPath = "./custody.db"
 
@@ -47,7 +51,7 @@ public final class CaseDatabase: Sendable {
                 // Checkpoint every 64 MiB of WAL rather than SQLite's 4 MiB: an ingest commits
                 // every two seconds and each commit passed 4 MiB, so each one also checkpointed
                 // (two fsyncs, and every page written a second time in the database file).
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(CaseDatabase.walCheckpointPages)")
             }
             // Page cache: 64 MiB, until this connection writes a large document
             // (`WriteSession.useSmallCacheAfterLargeDocuments`).

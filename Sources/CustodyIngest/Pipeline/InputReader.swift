@@ -56,11 +56,6 @@ public struct InputReader: Sendable {
         return out
     }
 
-    /// Reads a document's bytes, decompressing gzip.
-    public func read(_ path: String) throws -> [UInt8] {
-        try readHashed(path).bytes
-    }
-
     /// Reads a document's bytes, decompressing gzip, with the SHA-256 (hex) of what was
     /// returned. A plain file is hashed while it is read (`OverlappedHasher`).
     public func readHashed(_ path: String) throws -> (bytes: [UInt8], sha256: String) {
@@ -116,7 +111,7 @@ public struct InputReader: Sendable {
                     break
                 }
                 count += got
-                if hashed == 0, hasher == nil, count >= 2, !(buffer[0] == 0x1F && buffer[1] == 0x8B) {
+                if hasher == nil, count >= 2, !(buffer[0] == 0x1F && buffer[1] == 0x8B) {
                     hasher = OverlappedHasher()
                 }
                 if let hasher, count - hashed >= Self.readChunk || count == size {

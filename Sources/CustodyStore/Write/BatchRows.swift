@@ -107,11 +107,14 @@ final class ListRows<Row>: BatchRows {
 enum ResultValue {
     static func text(_ context: OpaquePointer, _ text: String?) {
         guard var text else { return sqlite3_result_null(context) }
-        text.withUTF8 { buffer in
-            // A null pointer would make SQL NULL, not the empty string.
-            guard let base = buffer.baseAddress, !buffer.isEmpty else { return sqlite3_result_text(context, "", 0, nil) }
-            sqlite3_result_text(context, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
-        }
+        text.withUTF8 { Self.text(context, utf8: $0) }
+    }
+
+    /// Text from UTF-8 bytes SQLite copies (`EvidenceRows` keeps its locations in one buffer).
+    static func text(_ context: OpaquePointer, utf8 buffer: UnsafeBufferPointer<UInt8>) {
+        // A null pointer would make SQL NULL, not the empty string.
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return sqlite3_result_text(context, "", 0, nil) }
+        sqlite3_result_text(context, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(buffer.count), transient)
     }
 
     static func int64(_ context: OpaquePointer, _ value: Int64?) {

@@ -54,8 +54,7 @@ final class EvidenceRows: BatchRows {
     private init(links: [Link], text: [UInt8]) {
         self.links = .allocate(capacity: links.count)
         _ = self.links.initialize(from: links)
-        // One byte more, so that the base address exists even without any text.
-        self.text = .allocate(capacity: text.count + 1)
+        self.text = .allocate(capacity: text.count)
         _ = self.text.initialize(from: text)
     }
 
@@ -72,17 +71,8 @@ final class EvidenceRows: BatchRows {
         case 0: sqlite3_result_int64(context, link.subject)
         case 1: sqlite3_result_int64(context, link.documentID)
         default:
-            if link.length < 0 {
-                sqlite3_result_null(context)
-            } else if link.length == 0 {
-                // A null pointer would make SQL NULL, not the empty string.
-                sqlite3_result_text(context, "", 0, nil)
-            } else {
-                let bytes = UnsafeRawPointer(text.baseAddress! + link.start).assumingMemoryBound(to: CChar.self)
-                sqlite3_result_text(context, bytes, link.length, Self.transient)
-            }
+            if link.length < 0 { return sqlite3_result_null(context) }
+            ResultValue.text(context, utf8: UnsafeBufferPointer(rebasing: text[link.start..<link.start + Int(link.length)]))
         }
     }
-
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
