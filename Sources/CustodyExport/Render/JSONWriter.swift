@@ -105,13 +105,8 @@ struct JSONWriter {
         bytes.append(0x0A)
     }
 
-    /// Writes a value already rendered as JSON text (by a writer with no open container).
-    mutating func raw(_ value: [UInt8]) {
-        beginValue()
-        bytes.append(contentsOf: value)
-    }
-
-    /// `raw` from a piece of a larger buffer.
+    /// Writes a value already rendered as JSON text (by a writer with no open container),
+    /// from a piece of a larger buffer.
     mutating func raw(_ value: UnsafeBufferPointer<UInt8>) {
         beginValue()
         bytes.append(contentsOf: value)

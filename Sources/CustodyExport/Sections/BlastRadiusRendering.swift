@@ -17,7 +17,7 @@ public enum BlastRadiusRendering {
     /// output: the same bytes as `renderUTF8` without holding all of them at once.
     public static func write(_ result: BlastRadiusResult, format: OutputFormat, to sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
         if format == .json { return ResultJSON.blastRadius(result, to: sink) }
-        Array(render(result, format: format).utf8).withUnsafeBufferPointer(sink)
+        renderUTF8(result, format: format).withUnsafeBufferPointer(sink)
     }
 
     public static func render(_ result: BlastRadiusResult, format: OutputFormat) -> String {

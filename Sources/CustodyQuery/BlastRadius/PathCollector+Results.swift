@@ -50,11 +50,10 @@ extension PathCollector {
         // output order; rows are built for the first `rowLimit` of them only.
         var intervals: [(ran: Edge, certainty: Certainty)] = []
         intervals.reserveCapacity(workloads.count)
-        var valid: [Int64: Bool] = [:]
         for path in workloads.values {
             guard let ran = path.lastEdge else { continue }
-            if valid[ran.source] == nil { valid[ran.source] = rows.canDescribe(workload: ran.source) }
-            guard valid[ran.source] == true, walk.graph.nodes[ran.target] != nil else { continue }
+            // `canDescribe` caches its answer per workload (`WorkloadKeys`).
+            guard rows.canDescribe(workload: ran.source), walk.graph.nodes[ran.target] != nil else { continue }
             intervals.append((ran, path.certainty))
             holders.insert(ran.source)
             paths.append(path)
@@ -85,22 +84,18 @@ extension PathCollector {
 }
 
 extension PathCollector {
-    /// Paths by what each reaches (its end node's kind and key), then length, then last edge.
-    /// End keys are ranked once (`KeyRanks`, per kind) rather than compared per pair: tens of
-    /// thousands of paths end at a few thousand nodes.
     /// Node kinds in the order of their names (the first sort key of paths).
     private static let kindOrder = Dictionary(uniqueKeysWithValues: NodeKind.allCases.sorted { $0.rawValue < $1.rawValue }
         .enumerated().map { ($1, $0) })
 
+    /// Paths by what each reaches (its end node's kind and key), then length, then last edge.
+    /// End keys are ranked once (`KeyRanks`, per kind) rather than compared per pair: tens of
+    /// thousands of paths end at a few thousand nodes. Every path ends at a node of the query's
+    /// cache (`GraphAccess` builds nodes only there and never drops them), so every end is ranked.
     static func sorted(_ paths: [GraphPath], graph: GraphAccess) -> [GraphPath] {
         let ranks = KeyRanks(paths.lazy.map(\.endID), in: graph)
         let keys = paths.map { path in
             (kindOrder[path.endKind] ?? -1, ranks[path.endID] ?? -1, path.steps.count, path.steps.last?.edgeID ?? 0)
-        }
-        // A path whose end is not cached would have sorted by an empty key; none is expected.
-        guard !keys.contains(where: { $0.0 < 0 || $0.1 < 0 }) else {
-            let named = paths.map { ($0.endKind.rawValue, $0.end.key, $0.steps.count, $0.steps.last?.edgeID ?? 0) }
-            return Array(paths.indices).sorted { named[$0] < named[$1] }.map { paths[$0] }
         }
         return Array(paths.indices).sorted { keys[$0] < keys[$1] }.map { paths[$0] }
     }

@@ -48,8 +48,6 @@ struct GraphPath {
 
     var endKind: NodeKind { steps[steps.count - 1].nodeKind }
     var endID: Int64 { steps[steps.count - 1].nodeID }
-    /// The end node's identity (read from the query's node cache).
-    var end: NodeRef { graph.nodes[endID]?.ref ?? NodeRef(endKind, "") }
 
     /// The stored edge a step followed.
     func edge(of step: Step) -> Edge? { step.edgeSlot >= 0 ? graph.edge(at: step.edgeSlot) : nil }
