@@ -89,4 +89,12 @@ public enum EdgeKind: String, Sendable, Hashable, CaseIterable, Codable, Compara
         if MemoryLayout<EdgeKind>.size == 1 { return withUnsafeBytes(of: self) { $0[0] } }
         return UInt8(truncatingIfNeeded: Self.ordinals[self] ?? 255)
     }
+
+    /// An unqualified edge of this kind in one integer: the ordinal (8 bits) and both ends
+    /// (28 bits each; callers keep ids below 2^28). The key of the packed edge indexes
+    /// (`FactBatch`, the store's `GroupFacts` and `EdgeIdentityCache`).
+    @inline(__always)
+    public func packed(_ from: Int32, _ to: Int32) -> UInt64 {
+        UInt64(ordinal) << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
+    }
 }

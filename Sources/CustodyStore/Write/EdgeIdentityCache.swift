@@ -84,7 +84,7 @@ struct EdgeIdentityCache: Sendable {
     @inline(__always)
     private static func key(src: Int64, kind: EdgeKind, dst: Int64, qualifier: String) -> UInt64? {
         guard qualifier.isEmpty, src > 0, src < 1 << 28, dst > 0, dst < 1 << 28 else { return nil }
-        return UInt64(kind.ordinal) << 56 | UInt64(src) << 28 | UInt64(dst)
+        return kind.packed(Int32(src), Int32(dst))
     }
 
     /// The edge between stored nodes `src` and `dst`, as far as the cache knows.

@@ -89,7 +89,7 @@ struct GroupFacts: Sendable {
                 let kind = batch.edges[position].kind
                 // Unqualified edges (nearly all) by one packed integer, like `FactBatch`.
                 let packed = batch.edges[position].qualifier.isEmpty && from < 1 << 28 && to < 1 << 28
-                let key = packed ? Self.pack(kind, from, to) : 0
+                let key = packed ? kind.packed(from, to) : 0
                 let identity = packed ? nil : EdgeIdentity(from: from, to: to, kind: kind, qualifier: batch.edges[position].qualifier)
                 if let index = packed ? packedEdgeIndex[key] : edgeIndex[identity!] {
                     edges[Int(index)].widen(with: batch.edges[position])
@@ -123,10 +123,6 @@ struct GroupFacts: Sendable {
         return resolved
     }
 
-    /// Kind (8 bits) and both ends (28 bits each) of an unqualified edge.
-    private static func pack(_ kind: EdgeKind, _ from: Int32, _ to: Int32) -> UInt64 {
-        UInt64(kind.ordinal) << 56 | UInt64(UInt32(bitPattern: from)) << 28 | UInt64(UInt32(bitPattern: to))
-    }
 
     /// An edge's identity within the group: ends (group node indexes), kind and qualifier.
     private struct EdgeIdentity: Hashable {
