@@ -202,7 +202,7 @@ struct FactWriter {
     /// and for every later assertion in the group, sorted by the table's primary key.
     private func link(_ count: Int, _ documents: DocumentColumn, _ occurrences: [GroupFacts.Occurrence],
                       ids: [Int64], added: [Bool], location: (Int) -> String?, into table: String) throws {
-        var links = EvidenceRows.Builder(capacity: occurrences.count)
+        let links = EvidenceRows.Builder(capacity: occurrences.count + count)
         for index in 0..<count where !added[index] {
             if let documentID = documents[index] { links.append(subject: ids[index], documentID: documentID, location: location(index)) }
         }

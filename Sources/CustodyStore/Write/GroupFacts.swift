@@ -41,6 +41,7 @@ struct GroupFacts: Sendable {
     init(derived batch: FactBatch, edgeEvidence: [[Int64]], location: String) {
         nodes = batch.nodes
         edges = batch.edges
+        edgeOccurrences.reserveCapacity(edgeEvidence.reduce(0) { $0 + $1.count })
         for (index, documents) in edgeEvidence.enumerated() {
             for documentID in documents {
                 edgeOccurrences.append(Occurrence(fact: Int32(index), documentID: documentID, location: location))
