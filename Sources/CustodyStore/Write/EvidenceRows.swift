@@ -1,3 +1,4 @@
+import CustodyCore
 import GRDBSQLite
 
 /// Evidence links (`node_evidence_extra`, `edge_evidence_extra`) as `custody_batch_evidence`
@@ -28,10 +29,11 @@ final class EvidenceRows: BatchRows {
 
         var isEmpty: Bool { links.isEmpty }
 
-        mutating func append(subject: Int64, documentID: Int64, location: String?) {
+        /// A link located at `location` of `locations`.
+        mutating func append(subject: Int64, documentID: Int64, location: LocationRange, of locations: LocationText) {
             var link = Link(subject: subject, documentID: documentID, start: text.count, length: -1, position: Int32(links.count))
-            if let location {
-                text.append(contentsOf: location.utf8)
+            locations.withUTF8(location) { utf8 in
+                text.append(contentsOf: utf8)
                 link.length = Int32(text.count - link.start)
             }
             links.append(link)
