@@ -270,6 +270,12 @@ struct PackageURLTests {
         let scoped = try PackageURL(parsing: "pkg:npm/%40types/node@20.11.5?repository_url=https://registry.npmjs.org")
         #expect(scoped.identityKey == "pkg:npm/%40types/node@20.11.5")
         #expect(scoped.versionlessKey == "pkg:npm/%40types/node")
+
+        // Keys are written into an allocation of exactly their size: encoded bytes in every part.
+        let encoded = PackageURL(type: "generic", namespace: "org/grün", name: "na me", version: "1+2")
+        #expect(encoded.identityKey == "pkg:generic/org/gr%C3%BCn/na%20me@1%2B2")
+        #expect(encoded.versionlessKey == "pkg:generic/org/gr%C3%BCn/na%20me")
+        #expect(PackageURL(type: "generic", namespace: nil, name: "x", version: nil).identityKey == "pkg:generic/x")
     }
 
     @Test("old producers' encoded colons map to the same key as current ones")

@@ -76,7 +76,7 @@ struct CycloneDXFixtureTests {
         let contained = batch.edges(.contains, from: subject).count
         #expect(contained == expected.packages - (expected.subjectKind == .package ? 1 : 0))
         // Every fact is located; no diagnostic lacks a message.
-        #expect(batch.nodes.allSatisfy { $0.ref.kind == .sbom || $0.location != nil })
+        #expect(batch.nodes.allSatisfy { $0.ref.kind == .sbom || batch.location(of: $0) != nil })
         #expect(batch.diagnostics.allSatisfy { !$0.message.isEmpty })
     }
 
@@ -189,7 +189,7 @@ struct CycloneDXFixtureTests {
         let math = NodeRef(.package, "pkg:composer/brick/math@0.9.3")
         expectEdge(xml, .contains, sbom, cors)
         expectEdge(xml, .contains, sbom, math)
-        #expect(xml.node(.package, cors.key)?.location == "line:4")
+        #expect(xml.node(.package, cors.key).flatMap(xml.location(of:)) == "line:4")
         #expect(xml.node(.package, "pkg:composer/laravel/framework@v7.30.6") != nil)
     }
 

@@ -39,7 +39,7 @@ struct CycloneDXMappingTests {
         let subject = NodeRef(.artifact, "sha256:0137dfe999c7744ad7652b2ac5fa20cf2896678c79a2507ab74b762fd970ee46")
         let edge = try #require(batch.edges(.contains, from: subject, to: NodeRef(.package, "pkg:npm/chalk@5.6.1")).first)
         #expect(edge.attributes["property:acme:runtime"] == "build")
-        #expect(edge.location?.hasPrefix("/components/") == true)
+        #expect(batch.location(of: edge)?.hasPrefix("/components/") == true)
     }
 
     // MARK: - Subjects
@@ -140,8 +140,8 @@ struct CycloneDXMappingTests {
         let b = NodeRef(.package, "pkg:npm/b@2")
         let edge = try #require(batch.edges(.contains, from: subject, to: a).first)
         #expect(edge.attributes == ["property:acme:runtime": "node"])
-        #expect(batch.edges(.contains, from: subject, to: b).first?.location == "/components/0/components/0")
-        #expect(batch.node(.package, "pkg:npm/inner@1")?.location == "/metadata/component/components/0")
+        #expect(batch.edges(.contains, from: subject, to: b).first.flatMap(batch.location(of:)) == "/components/0/components/0")
+        #expect(batch.node(.package, "pkg:npm/inner@1").flatMap(batch.location(of:)) == "/metadata/component/components/0")
         expectEdge(batch, .dependsOn, a, b)
         expectEdge(batch, .dependsOn, NodeRef(.package, "pkg:npm/inner@1"), NodeRef(.package, "pkg:generic/d@4"))
         #expect(batch.edges(.dependsOn).count == 2)

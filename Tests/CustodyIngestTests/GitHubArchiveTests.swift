@@ -30,7 +30,7 @@ struct GitHubArchiveTests {
         let build = try #require(batch.node(.job, "\(run.key)/jobs/name:build"))
         #expect(build.attributes["started_at"] == "2025-02-03T09:59:57Z")
         #expect(build.attributes["runner_name"] == "GitHub Actions 1000000042")
-        #expect(build.location == "0_build.txt:1")
+        #expect(batch.location(of: build) == "0_build.txt:1")
         #expect(batch.node(.job, "\(run.key)/jobs/name:test") != nil)
         expectEdge(batch, .ranWorkflow, run, NodeRef(.workflow, "github.com/acme/zip-demo/.github/workflows/ci.yml"))
     }

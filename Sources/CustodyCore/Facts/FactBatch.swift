@@ -3,19 +3,25 @@
 ///
 /// Merging rules: a node seen twice keeps its first location and gains attributes it did not
 /// have; an edge seen twice widens its interval and keeps the stronger certainty.
+///
+/// Memory: a 100,000-component SBOM's batch is alive beside the document and its JSON tape,
+/// so facts are kept small: locations in one buffer (`locations`), indexes of positions
+/// (`FactIndex`).
 public struct FactBatch: Sendable {
     public private(set) var nodes: [NodeFact] = []
     public private(set) var edges: [EdgeFact] = []
     public private(set) var diagnostics: [Diagnostic] = []
+    /// The text of the facts' locations (`location(of:)`).
+    public private(set) var locations = LocationText()
     /// The document's own time (SBOM creation, snapshot capture), when it has one.
     public var observedAt: Timestamp?
 
-    private var nodeIndex: [NodeRef: LocalNodeID] = [:]
+    private var nodeIndex = FactIndex()
     private var edgeIndex: [EdgeKey: Int] = [:]
-    /// Unqualified edges (nearly all of them) keyed by one packed integer: hashing a struct
-    /// holding a String was a third of the time of building a 300,000-edge batch
-    /// (`EdgeKind.packed`: local ids stay below 2^28, a document has far fewer facts).
-    private var packedEdgeIndex: [UInt64: Int] = [:]
+    /// Unqualified edges (nearly all of them) by the hash of one packed integer
+    /// (`EdgeKind.packed`): hashing a struct holding a String was a third of the time of
+    /// building a 300,000-edge batch.
+    private var packedEdgeIndex = FactIndex()
 
     private struct EdgeKey: Hashable {
         var kind: EdgeKind
@@ -33,19 +39,18 @@ public struct FactBatch: Sendable {
     @discardableResult
     public mutating func node(_ ref: NodeRef, attributes: [String: String] = [:], at location: String? = nil,
                               package: PackageColumns? = nil) -> LocalNodeID {
-        if let existing = nodeIndex[ref] {
-            let index = Int(existing)
+        let hash = ref.hashValue
+        if let index = nodeIndex.first(hash: hash, where: { nodes[$0].ref == ref }) {
             if !attributes.isEmpty {
                 nodes[index].attributes.merge(attributes) { old, _ in old }
             }
-            if nodes[index].location == nil { nodes[index].location = location }
+            if nodes[index].location.isNone { nodes[index].location = locations.append(location) }
             if nodes[index].package == nil { nodes[index].package = package }
-            return existing
+            return LocalNodeID(index)
         }
-        let id = LocalNodeID(nodes.count)
-        nodes.append(NodeFact(ref: ref, attributes: attributes, location: location, package: package))
-        nodeIndex[ref] = id
-        return id
+        nodeIndex.insert(nodes.count, hash: hash)
+        nodes.append(NodeFact(ref: ref, attributes: attributes, location: locations.append(location), package: package))
+        return LocalNodeID(nodes.count - 1)
     }
 
     @discardableResult
@@ -55,7 +60,15 @@ public struct FactBatch: Sendable {
     }
 
     /// The local id of a node already in the batch.
-    public func localID(of ref: NodeRef) -> LocalNodeID? { nodeIndex[ref] }
+    public func localID(of ref: NodeRef) -> LocalNodeID? {
+        nodeIndex.first(hash: ref.hashValue) { nodes[$0].ref == ref }.map { LocalNodeID($0) }
+    }
+
+    /// Where the document asserted `node`, one of this batch's nodes.
+    public func location(of node: NodeFact) -> String? { locations[node.location] }
+
+    /// Where the document asserted `edge`, one of this batch's edges.
+    public func location(of edge: EdgeFact) -> String? { locations[edge.location] }
 
     /// Adds (or merges into) an edge between two nodes of this batch.
     public mutating func edge(_ kind: EdgeKind, from: LocalNodeID, to: LocalNodeID, qualifier: String = "",
@@ -63,8 +76,12 @@ public struct FactBatch: Sendable {
                               certainty: Certainty = .recorded, attributes: [String: String] = [:],
                               at location: String? = nil) {
         let existingIndex: Int?
+        let packedHash = qualifier.isEmpty ? kind.packed(from, to).hashValue : 0
         if qualifier.isEmpty {
-            existingIndex = packedEdgeIndex[kind.packed(from, to)]
+            existingIndex = packedEdgeIndex.first(hash: packedHash) { position in
+                edges[position].from == from && edges[position].to == to && edges[position].kind == kind
+                    && edges[position].qualifier.isEmpty
+            }
         } else {
             existingIndex = edgeIndex[EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)]
         }
@@ -75,16 +92,17 @@ public struct FactBatch: Sendable {
             if !attributes.isEmpty {
                 edges[existing].attributes.merge(attributes) { old, _ in old }
             }
-            if edges[existing].location == nil { edges[existing].location = location }
+            if edges[existing].location.isNone { edges[existing].location = locations.append(location) }
             return
         }
         if qualifier.isEmpty {
-            packedEdgeIndex[kind.packed(from, to)] = edges.count
+            packedEdgeIndex.insert(edges.count, hash: packedHash)
         } else {
             edgeIndex[EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)] = edges.count
         }
         edges.append(EdgeFact(kind: kind, from: from, to: to, qualifier: qualifier, firstSeen: firstSeen,
-                              lastSeen: lastSeen, certainty: certainty, attributes: attributes, location: location))
+                              lastSeen: lastSeen, certainty: certainty, attributes: attributes,
+                              location: locations.append(location)))
     }
 
 
@@ -101,8 +119,8 @@ public struct FactBatch: Sendable {
     /// Reserves room for a document whose size is known (a 100,000-component SBOM).
     public mutating func reserve(nodes nodeCount: Int, edges edgeCount: Int) {
         nodes.reserveCapacity(nodeCount)
-        nodeIndex.reserveCapacity(nodeCount)
+        nodeIndex.reserve(nodeCount)
         edges.reserveCapacity(edgeCount)
-        packedEdgeIndex.reserveCapacity(edgeCount)
+        packedEdgeIndex.reserve(edgeCount)
     }
 }

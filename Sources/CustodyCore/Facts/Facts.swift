@@ -3,13 +3,14 @@
 public struct NodeFact: Sendable {
     public var ref: NodeRef
     public var attributes: [String: String]
-    /// Pointer or line inside the document that asserted it (`/components/12`, `:431`).
-    public var location: String?
+    /// Pointer or line inside the document that asserted it (`/components/12`, `:431`), in
+    /// its batch's `locations` (`FactBatch.location(of:)`).
+    public var location: LocationRange
     /// The purl parts of a package node when the ingestor already parsed its purl, so that the
     /// store does not parse 100,000 purls a second time for its package columns.
     public var package: PackageColumns?
 
-    public init(ref: NodeRef, attributes: [String: String] = [:], location: String? = nil, package: PackageColumns? = nil) {
+    public init(ref: NodeRef, attributes: [String: String] = [:], location: LocationRange = .none, package: PackageColumns? = nil) {
         self.ref = ref
         self.attributes = attributes
         self.location = location
@@ -42,22 +43,26 @@ public struct PackageColumns: Sendable, Equatable {
 public typealias LocalNodeID = Int32
 
 /// An edge asserted by a document, between two nodes of the same batch.
+///
+/// Stored properties are declared largest first, so that the one-byte enums fill what would
+/// be padding: 72 bytes a fact instead of 88 (a large SBOM has 400,000 edges).
 public struct EdgeFact: Sendable {
-    public var kind: EdgeKind
-    public var from: LocalNodeID
-    public var to: LocalNodeID
     /// Separates several distinct facts of the same kind between the same nodes (two separate
     /// intervals in which a tag pointed to a digest). Empty for most edges.
     public var qualifier: String
+    public var attributes: [String: String]
     public var firstSeen: Timestamp?
     public var lastSeen: Timestamp?
+    public var from: LocalNodeID
+    public var to: LocalNodeID
+    /// In its batch's `locations` (`FactBatch.location(of:)`).
+    public var location: LocationRange
+    public var kind: EdgeKind
     public var certainty: Certainty
-    public var attributes: [String: String]
-    public var location: String?
 
     public init(kind: EdgeKind, from: LocalNodeID, to: LocalNodeID, qualifier: String = "",
                 firstSeen: Timestamp? = nil, lastSeen: Timestamp? = nil, certainty: Certainty = .recorded,
-                attributes: [String: String] = [:], location: String? = nil) {
+                attributes: [String: String] = [:], location: LocationRange = .none) {
         self.kind = kind
         self.from = from
         self.to = to

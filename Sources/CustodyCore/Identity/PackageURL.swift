@@ -135,10 +135,21 @@ public struct PackageURL: Sendable, Hashable, CustomStringConvertible {
     private var versionedPath: String { key(withVersion: true) }
 
     /// `pkg:type/namespace/name[@version]`, percent-encoded, written byte by byte into one
-    /// allocation (this runs once per component of a 100,000-component SBOM).
+    /// allocation (this runs once per component of a 100,000-component SBOM). The allocation
+    /// is sized exactly: the key lives as long as the batch, and room for encoding every byte
+    /// made 100,000 keys take 13 MB instead of 6.
     private func key(withVersion: Bool) -> String {
         let version = withVersion ? self.version : nil
-        let capacity = 6 + type.utf8.count + 3 * ((namespace?.utf8.count ?? 0) + name.utf8.count + (version?.utf8.count ?? 0))
+        func encodedCount(_ text: String, keepingSlashes: Bool = false) -> Int {
+            var count = 0
+            for byte in text.utf8 {
+                count += PurlPercentCoding.isLiteral(byte) || (keepingSlashes && byte == UInt8(ascii: "/")) ? 1 : 3
+            }
+            return count
+        }
+        // "pkg:" type "/" [namespace "/"] name ["@" version]
+        let capacity = 5 + type.utf8.count + (namespace.map { encodedCount($0, keepingSlashes: true) + 1 } ?? 0)
+            + encodedCount(name) + (version.map { encodedCount($0) + 1 } ?? 0)
         return String(unsafeUninitializedCapacity: capacity) { out in
             var count = 0
             func put(_ byte: UInt8) {

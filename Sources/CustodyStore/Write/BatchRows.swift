@@ -10,13 +10,15 @@ final class NodeRows: FactRows {
     static let columns = "id, kind, key, attrs, document_id, location, purl_type, purl_namespace, purl_name, purl_version"
     static let schema = "CREATE TABLE x(\(columns))"
     let nodes: [NodeFact]
+    let locations: LocationText
     private var cachedRow = -1
     private var attributes: String?
     private var package: PackageColumns?
     private var memo = AttributeJSON.Memo()
 
-    init(_ nodes: [NodeFact], order: [Int32], firstID: Int64 = 1, documents: DocumentColumn) {
+    init(_ nodes: [NodeFact], locations: LocationText, order: [Int32], firstID: Int64 = 1, documents: DocumentColumn) {
         self.nodes = nodes
+        self.locations = locations
         super.init(order: order, firstID: firstID, documents: documents)
     }
 
@@ -33,7 +35,7 @@ final class NodeRows: FactRows {
         case 2: ResultValue.text(context, nodes[index].ref.key)
         case 3: ResultValue.text(context, attributes)
         case 4: ResultValue.int64(context, documents[index])
-        case 5: ResultValue.text(context, documents[index] == nil ? nil : nodes[index].location)
+        case 5: ResultValue.text(context, documents[index] == nil ? .none : nodes[index].location, of: locations)
         case 6: ResultValue.text(context, package?.type)
         case 7: ResultValue.text(context, package?.namespace)
         case 8: ResultValue.text(context, package?.name)
@@ -49,11 +51,13 @@ final class EdgeRows: FactRows {
     static let columns = "id, kind, src, dst, qualifier, first_seen, last_seen, certainty, attrs, document_id, location"
     static let schema = "CREATE TABLE x(\(columns))"
     let edges: [EdgeFact]
+    let locations: LocationText
     let nodeIDs: [Int64]
     private var memo = AttributeJSON.Memo()
 
-    init(_ edges: [EdgeFact], nodeIDs: [Int64], order: [Int32], firstID: Int64, documents: DocumentColumn) {
+    init(_ edges: [EdgeFact], locations: LocationText, nodeIDs: [Int64], order: [Int32], firstID: Int64, documents: DocumentColumn) {
         self.edges = edges
+        self.locations = locations
         self.nodeIDs = nodeIDs
         super.init(order: order, firstID: firstID, documents: documents)
     }
@@ -71,7 +75,7 @@ final class EdgeRows: FactRows {
         case 7: ResultValue.text(context, edges[index].certainty.rawValue)
         case 8: ResultValue.text(context, edges[index].attributes.isEmpty ? nil : memo.encode(edges[index].attributes))
         case 9: ResultValue.int64(context, documents[index])
-        default: ResultValue.text(context, documents[index] == nil ? nil : edges[index].location)
+        default: ResultValue.text(context, documents[index] == nil ? .none : edges[index].location, of: locations)
         }
     }
 }
@@ -108,6 +112,11 @@ enum ResultValue {
     static func text(_ context: OpaquePointer, _ text: String?) {
         guard var text else { return sqlite3_result_null(context) }
         text.withUTF8 { Self.text(context, utf8: $0) }
+    }
+
+    /// A fact's location (NULL for `.none`).
+    static func text(_ context: OpaquePointer, _ location: LocationRange, of locations: LocationText) {
+        if locations.withUTF8(location, { text(context, utf8: $0) }) == nil { sqlite3_result_null(context) }
     }
 
     /// Text from UTF-8 bytes SQLite copies (`EvidenceRows` keeps its locations in one buffer).

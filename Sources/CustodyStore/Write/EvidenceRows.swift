@@ -1,4 +1,4 @@
-import Foundation
+import CustodyCore
 import GRDBSQLite
 
 /// Evidence links (`node_evidence_extra`, `edge_evidence_extra`) as `custody_batch_evidence`
@@ -22,12 +22,12 @@ final class EvidenceRows: BatchRows {
     /// the rows are read from and sorted there, so the largest group (derived workload facts
     /// after 50 snapshots: 810,000 links) holds one copy of them, not three (a growing
     /// array, its sorted copy and the buffer), which was 60 MB of the Kubernetes benchmark's
-    /// peak. Locations equal to the previous one share its bytes.
+    /// peak. A link at the same location as the previous one shares its bytes.
     final class Builder {
         fileprivate var links: UnsafeMutableBufferPointer<Link>
         fileprivate var count = 0
         fileprivate var text: [UInt8] = []
-        private var lastLocation: (start: Int, length: Int32)?
+        private var lastLocation: (range: LocationRange, start: Int, length: Int32)?
 
         /// `capacity`: how many links at most (appending more is a programming error).
         init(capacity: Int) {
@@ -40,26 +40,24 @@ final class EvidenceRows: BatchRows {
 
         var isEmpty: Bool { count == 0 }
 
-        func append(subject: Int64, documentID: Int64, location: String?) {
+        /// A link located at `location` of `locations` (the same `LocationText` for every link
+        /// of a builder).
+        func append(subject: Int64, documentID: Int64, location: LocationRange, of locations: LocationText) {
             precondition(count < links.count, "EvidenceRows.Builder: more links than its capacity")
             var link = Link(subject: subject, documentID: documentID, start: text.count, length: -1, position: Int32(count))
-            if var location {
-                location.withUTF8 { bytes in
-                    if let last = lastLocation, Int(last.length) == bytes.count,
-                       text.withUnsafeBufferPointer({ memcmp($0.baseAddress! + last.start, bytes.baseAddress!, bytes.count) == 0 }) {
-                        (link.start, link.length) = last
-                    } else {
-                        text.append(contentsOf: bytes)
-                        link.length = Int32(text.count - link.start)
-                        lastLocation = (link.start, link.length)
-                    }
+            if let last = lastLocation, last.range == location {
+                (link.start, link.length) = (last.start, last.length)
+            } else {
+                locations.withUTF8(location) { utf8 in
+                    text.append(contentsOf: utf8)
+                    link.length = Int32(text.count - link.start)
                 }
+                lastLocation = (location, link.start, link.length)
             }
             (links.baseAddress! + count).initialize(to: link)
             count += 1
         }
 
-        /// The rows, by subject, then document, then the order added.
         /// Hands the buffer over to the rows: the builder is empty afterwards.
         func sorted() -> EvidenceRows {
             var filled = UnsafeMutableBufferPointer(rebasing: links[..<count])

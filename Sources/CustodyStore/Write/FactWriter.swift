@@ -59,10 +59,12 @@ struct FactWriter {
         let edges = try writeEdges(facts, nodeIDs: nodes.ids, nodeAdded: nodes.added, lookUp: !empty, merges: &merges,
                                    edgeCache: &edgeCache, timer: &timer)
         try link(facts.nodes.count, facts.nodeDocuments, facts.nodeOccurrences, ids: nodes.ids, added: nodes.added,
-                 location: { facts.nodes[$0].location }, into: "node_evidence_extra(node_id, document_id, location)")
+                 locations: facts.locations, location: { facts.nodes[$0].location },
+                 into: "node_evidence_extra(node_id, document_id, location)")
         timer.mark("node evidence")
         try link(facts.edges.count, facts.edgeDocuments, facts.edgeOccurrences, ids: edges.ids, added: edges.added,
-                 location: { facts.edges[$0].location }, into: "edge_evidence_extra(edge_id, document_id, location)")
+                 locations: facts.locations, location: { facts.edges[$0].location },
+                 into: "edge_evidence_extra(edge_id, document_id, location)")
         timer.mark("edge evidence")
         if bulk, !deferIndexes {
             for index in GraphIndexes.rebuiltByBulkLoad {
@@ -92,7 +94,7 @@ struct FactWriter {
                 FROM \(tables.nodes.name) AS b CROSS JOIN nodes AS n ON n.kind = b.kind AND n.key = b.key
                 """)
             var stored: [(index: Int, attributes: String?)] = []
-            try tables.nodes.withRows(NodeRows(facts.nodes, order: order, firstID: 0, documents: .none)) {
+            try tables.nodes.withRows(NodeRows(facts.nodes, locations: facts.locations, order: order, firstID: 0, documents: .none)) {
                 try lookup.eachRow(db) { row in
                     let index = Int(order[Int(row.int64(0))])
                     ids[index] = row.int64(1)
@@ -107,7 +109,7 @@ struct FactWriter {
         var added = [Bool](repeating: false, count: facts.nodes.count)
         if !newOrder.isEmpty {
             let firstID = try nextID(in: "nodes")
-            try tables.nodes.withRows(NodeRows(facts.nodes, order: newOrder, firstID: firstID, documents: facts.nodeDocuments)) {
+            try tables.nodes.withRows(NodeRows(facts.nodes, locations: facts.locations, order: newOrder, firstID: firstID, documents: facts.nodeDocuments)) {
                 try db.execute(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)")
             }
             for (row, index) in newOrder.enumerated() {
@@ -151,7 +153,7 @@ struct FactWriter {
                     SELECT b.id, e.id, e.first_seen, e.last_seen, e.certainty FROM \(tables.edges.name) AS b
                     CROSS JOIN edges AS e ON e.src = b.src AND e.kind = b.kind AND e.dst = b.dst AND e.qualifier = b.qualifier
                     """)
-                try tables.edges.withRows(EdgeRows(facts.edges, nodeIDs: nodeIDs, order: order, firstID: 0, documents: .none)) {
+                try tables.edges.withRows(EdgeRows(facts.edges, locations: facts.locations, nodeIDs: nodeIDs, order: order, firstID: 0, documents: .none)) {
                     try lookup.eachRow(db) { row in
                         let index = Int(order[Int(row.int64(0))])
                         ids[index] = row.int64(1)
@@ -176,7 +178,7 @@ struct FactWriter {
         let order = WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: newEdges)
         if !order.isEmpty {
             let firstID = try nextID(in: "edges")
-            try tables.edges.withRows(EdgeRows(facts.edges, nodeIDs: nodeIDs, order: order, firstID: firstID, documents: facts.edgeDocuments)) {
+            try tables.edges.withRows(EdgeRows(facts.edges, locations: facts.locations, nodeIDs: nodeIDs, order: order, firstID: firstID, documents: facts.edgeDocuments)) {
                 try db.execute(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)")
             }
             for (row, index) in order.enumerated() {
@@ -201,13 +203,17 @@ struct FactWriter {
     /// Evidence links for facts that were stored before (their first document of this group)
     /// and for every later assertion in the group, sorted by the table's primary key.
     private func link(_ count: Int, _ documents: DocumentColumn, _ occurrences: [GroupFacts.Occurrence],
-                      ids: [Int64], added: [Bool], location: (Int) -> String?, into table: String) throws {
+                      ids: [Int64], added: [Bool], locations: LocationText, location: (Int) -> LocationRange,
+                      into table: String) throws {
         let links = EvidenceRows.Builder(capacity: occurrences.count + count)
         for index in 0..<count where !added[index] {
-            if let documentID = documents[index] { links.append(subject: ids[index], documentID: documentID, location: location(index)) }
+            if let documentID = documents[index] {
+                links.append(subject: ids[index], documentID: documentID, location: location(index), of: locations)
+            }
         }
         for occurrence in occurrences {
-            links.append(subject: ids[Int(occurrence.fact)], documentID: occurrence.documentID, location: occurrence.location)
+            links.append(subject: ids[Int(occurrence.fact)], documentID: occurrence.documentID, location: occurrence.location,
+                         of: locations)
         }
         guard !links.isEmpty else { return }
         let rows = links.sorted()

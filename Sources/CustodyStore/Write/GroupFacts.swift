@@ -15,9 +15,12 @@ struct GroupFacts: Sendable {
     struct Occurrence {
         var fact: Int32
         var documentID: Int64
-        var location: String?
+        /// In `locations`.
+        var location: LocationRange
     }
 
+    /// The text of the locations of `nodes`, `edges` and the occurrences.
+    var locations = LocationText()
     var nodes: [NodeFact] = []
     /// The first asserting document of each node; `nil` for all of them (derived facts) or
     /// for none.
@@ -30,6 +33,7 @@ struct GroupFacts: Sendable {
 
     /// One document's facts as they are (a `FactBatch` is deduplicated already).
     init(batch: FactBatch, documentID: Int64) {
+        locations = batch.locations
         nodes = batch.nodes
         edges = batch.edges
         nodeDocuments = .all(documentID)
@@ -39,9 +43,11 @@ struct GroupFacts: Sendable {
     /// Derived facts: no node evidence; each edge cites the documents it was derived from, all
     /// as evidence links (no inline document).
     init(derived batch: FactBatch, edgeEvidence: [[Int64]], location: String) {
+        locations = batch.locations
         nodes = batch.nodes
         edges = batch.edges
         edgeOccurrences.reserveCapacity(edgeEvidence.reduce(0) { $0 + $1.count })
+        let location = locations.append(location)
         for (index, documents) in edgeEvidence.enumerated() {
             for documentID in documents {
                 edgeOccurrences.append(Occurrence(fact: Int32(index), documentID: documentID, location: location))
@@ -73,11 +79,14 @@ struct GroupFacts: Sendable {
                         nodes[Int(index)].attributes.merge(node.attributes) { old, _ in old }
                     }
                     if nodes[Int(index)].package == nil { nodes[Int(index)].package = node.package }
-                    nodeOccurrences.append(Occurrence(fact: index, documentID: documentID, location: node.location))
+                    nodeOccurrences.append(Occurrence(fact: index, documentID: documentID,
+                                                      location: locations.append(node.location, of: batch.locations)))
                     local.append(index)
                 } else {
                     let index = Int32(nodes.count)
                     nodeIndex[node.ref] = index
+                    var node = node
+                    node.location = locations.append(node.location, of: batch.locations)
                     nodes.append(node)
                     firstNodeDocuments.append(documentID)
                     local.append(index)
@@ -94,12 +103,14 @@ struct GroupFacts: Sendable {
                 let identity = packed ? nil : EdgeIdentity(from: from, to: to, kind: kind, qualifier: batch.edges[position].qualifier)
                 if let index = packed ? packedEdgeIndex[key] : edgeIndex[identity!] {
                     edges[Int(index)].widen(with: batch.edges[position])
-                    edgeOccurrences.append(Occurrence(fact: index, documentID: documentID, location: batch.edges[position].location))
+                    edgeOccurrences.append(Occurrence(fact: index, documentID: documentID,
+                                                      location: locations.append(batch.edges[position].location, of: batch.locations)))
                 } else {
                     if let identity { edgeIndex[identity] = Int32(edges.count) } else { packedEdgeIndex[key] = Int32(edges.count) }
                     var edge = batch.edges[position]
                     edge.from = from
                     edge.to = to
+                    edge.location = locations.append(edge.location, of: batch.locations)
                     edges.append(edge)
                     firstEdgeDocuments.append(documentID)
                 }
