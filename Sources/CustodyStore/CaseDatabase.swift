@@ -49,7 +49,7 @@ public final class CaseDatabase: Sendable {
                 // Savepoint journals (one per document of a group) stay in memory, not a temp file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 // Checkpoint every 64 MiB of WAL rather than SQLite's 4 MiB: an ingest commits
-                // every two seconds and each commit passed 4 MiB, so each one also checkpointed
+                // every few seconds and each commit passed 4 MiB, so each one also checkpointed
                 // (two fsyncs, and every page written a second time in the database file).
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(CaseDatabase.walCheckpointPages)")
             }

@@ -177,8 +177,11 @@ public struct IngestPipeline: Sendable {
 
     /// How long one write transaction keeps taking documents before it commits: long enough
     /// that a fleet of small SBOMs pays a commit (WAL write and sync) per few hundred documents
-    /// rather than per document, short enough that other readers see progress.
-    static let groupCommitInterval: Duration = .seconds(2)
+    /// rather than per document, short enough that other readers see progress. Each commit
+    /// writes every page its transaction changed to the WAL, and pod snapshots change most leaf
+    /// pages of the evidence tables: 8 s rather than 2 s halved the bytes a 50-snapshot run
+    /// writes (1.6 → 0.76 GB) and cost it 20 MiB of peak memory; the fleet's time is unchanged.
+    static let groupCommitInterval: Duration = .seconds(8)
 
     /// How many files ahead of the one being prepared the kernel is asked to read: a
     /// 67 MB snapshot not in the page cache otherwise cost its reading thread ≈ 150 ms of
