@@ -132,10 +132,12 @@ public final class WriteSession {
     /// changes, which for a pod snapshot is most leaf pages of the evidence tables, so in
     /// memory they grew with the case (+80 MiB of peak over 50 snapshots). The file is
     /// deleted when the statement ends, seconds later, so its pages are not written back.
+    /// Where SQLite has no directory to write them (`SQLiteTemporaryDirectory`), they stay in
+    /// memory.
     private func useSmallCacheAfterLargeDocuments(largest bytes: Int) throws {
         guard bytes >= Self.largeDocumentBytes else { return }
         try db.execute(sql: "PRAGMA cache_size = -16384")
-        try db.execute(sql: "PRAGMA temp_store = FILE")
+        if SQLiteTemporaryDirectory.isAvailable { try db.execute(sql: "PRAGMA temp_store = FILE") }
     }
 
     /// Documents from this size on switch the connection to the small page cache.
