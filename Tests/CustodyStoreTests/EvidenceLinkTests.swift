@@ -2,9 +2,10 @@ import CustodyCore
 import CustodyStore
 import Testing
 
-/// Evidence links keep each document's own location. `EvidenceRows` shares the bytes of a
-/// location equal to the one before it, so equal, equally long but different, missing and
-/// repeated locations in a row must each come back as written.
+/// Evidence links keep each document's own location. Locations are ranges of one buffer per
+/// batch or group (`LocationText`, which stores a location equal to the previous one once), so
+/// equal, equally long but different, missing and repeated locations in a row must each come
+/// back as written.
 @Suite struct EvidenceLinkTests {
     private static let image = "sha256:" + String(repeating: "c", count: 64)
     /// Per document: where it asserts the node and the edge. Same length, different bytes

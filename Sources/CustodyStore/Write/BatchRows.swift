@@ -119,7 +119,7 @@ enum ResultValue {
         if locations.withUTF8(location, { text(context, utf8: $0) }) == nil { sqlite3_result_null(context) }
     }
 
-    /// Text from UTF-8 bytes SQLite copies (`EvidenceRows` keeps its locations in one buffer).
+    /// Text from UTF-8 bytes SQLite copies (a fact's location in its `LocationText`).
     static func text(_ context: OpaquePointer, utf8 buffer: UnsafeBufferPointer<UInt8>) {
         // A null pointer would make SQL NULL, not the empty string.
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return sqlite3_result_text(context, "", 0, nil) }

@@ -205,15 +205,12 @@ struct FactWriter {
     private func link(_ count: Int, _ documents: DocumentColumn, _ occurrences: [GroupFacts.Occurrence],
                       ids: [Int64], added: [Bool], locations: LocationText, location: (Int) -> LocationRange,
                       into table: String) throws {
-        let links = EvidenceRows.Builder(capacity: occurrences.count + count)
+        let links = EvidenceRows.Builder(capacity: occurrences.count + count, locations: locations)
         for index in 0..<count where !added[index] {
-            if let documentID = documents[index] {
-                links.append(subject: ids[index], documentID: documentID, location: location(index), of: locations)
-            }
+            if let documentID = documents[index] { links.append(subject: ids[index], documentID: documentID, location: location(index)) }
         }
         for occurrence in occurrences {
-            links.append(subject: ids[Int(occurrence.fact)], documentID: occurrence.documentID, location: occurrence.location,
-                         of: locations)
+            links.append(subject: ids[Int(occurrence.fact)], documentID: occurrence.documentID, location: occurrence.location)
         }
         guard !links.isEmpty else { return }
         let rows = links.sorted()
