@@ -79,8 +79,8 @@ public struct FactBatch: Sendable {
         let packedHash = qualifier.isEmpty ? kind.packed(from, to).hashValue : 0
         if qualifier.isEmpty {
             existingIndex = packedEdgeIndex.first(hash: packedHash) { position in
+                // Only unqualified edges are in this index.
                 edges[position].from == from && edges[position].to == to && edges[position].kind == kind
-                    && edges[position].qualifier.isEmpty
             }
         } else {
             existingIndex = edgeIndex[EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)]
