@@ -35,36 +35,13 @@ import Testing
         (document("run\(n)", source: "doc\(n).json"), batch(n))
     }
 
-    /// Every stored fact and evidence link by identity, as `GroupWriteTests` dumps them.
-    private static func dump(_ db: CaseDatabase) throws -> [String] {
-        let queries = [
-            "SELECT 'N' || quote(kind) || quote(key) || quote(attrs) || quote(location) FROM nodes",
-            """
-            SELECT 'E' || quote(e.kind) || quote(s.key) || quote(t.key) || quote(e.qualifier) || quote(e.first_seen)
-                || quote(e.last_seen) || quote(e.certainty) || quote(e.attrs) || quote(d.sha256) || quote(e.location)
-            FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes t ON t.id = e.dst LEFT JOIN documents d ON d.id = e.document_id
-            """,
-            """
-            SELECT 'NX' || quote(n.key) || quote(d.sha256) || quote(x.location)
-            FROM node_evidence_extra x JOIN nodes n ON n.id = x.node_id JOIN documents d ON d.id = x.document_id
-            """,
-            """
-            SELECT 'EX' || quote(e.kind) || quote(s.key) || quote(t.key) || quote(e.qualifier) || quote(d.sha256) || quote(x.location)
-            FROM edge_evidence_extra x JOIN edges e ON e.id = x.edge_id JOIN nodes s ON s.id = e.src
-                JOIN nodes t ON t.id = e.dst JOIN documents d ON d.id = x.document_id
-            """,
-            "SELECT 'DOC' || quote(sha256) || quote(source) FROM documents",
-        ]
-        return try queries.flatMap { sql in try db.runReadOnly(sql: sql).rows.compactMap { $0.first?.text } }.sorted()
-    }
-
     private static func oneByOne(_ numbers: [Int], into db: CaseDatabase? = nil) throws -> [String] {
         let db = try db ?? CaseDatabase(path: temporaryDatabasePath())
         for n in numbers {
             let (document, batch) = entry(n)
             _ = try db.ingest(document: document, batch: batch, ingestedAt: Timestamp(secondsSinceEpoch: 1))
         }
-        return try dump(db)
+        return try storedFacts(db)
     }
 
     /// Writes `transactions` (each a list of groups, each a list of document numbers) as one
@@ -91,7 +68,7 @@ import Testing
         let db = try CaseDatabase(path: temporaryDatabasePath())
         let results = try Self.run([[[0, 1], [2]], [[3, 4]], [[5], [6, 7]]], into: db)
         #expect(results.allSatisfy { if case .success(.some) = $0 { true } else { false } })
-        #expect(try Self.dump(db) == (try Self.oneByOne(Array(0...7))))
+        #expect(try storedFacts(db) == (try Self.oneByOne(Array(0...7))))
     }
 
     @Test func aRunIntoAPopulatedGraphStoresWhatOneByOneStores() throws {
@@ -99,7 +76,7 @@ import Testing
         let (document, batch) = Self.entry(0)
         _ = try db.ingest(document: document, batch: batch, ingestedAt: Timestamp(secondsSinceEpoch: 1))
         _ = try Self.run([[[1, 2]], [[3], [4, 5]], [[6, 7]]], into: db)
-        #expect(try Self.dump(db) == (try Self.oneByOne(Array(0...7))))
+        #expect(try storedFacts(db) == (try Self.oneByOne(Array(0...7))))
     }
 
     @Test func anotherConnectionWritingBetweenTransactionsIsSeen() throws {
@@ -112,7 +89,7 @@ import Testing
             let (document, batch) = Self.entry(2)
             _ = try other.ingest(document: document, batch: batch, ingestedAt: Timestamp(secondsSinceEpoch: 1))
         }
-        #expect(try Self.dump(db) == (try Self.oneByOne([0, 1, 2, 3, 4, 5])))
+        #expect(try storedFacts(db) == (try Self.oneByOne([0, 1, 2, 3, 4, 5])))
     }
 
     @Test func derivedWritesBetweenTransactionsDropTheCache() throws {
@@ -125,7 +102,7 @@ import Testing
         let reference = try CaseDatabase(path: temporaryDatabasePath())
         _ = try Self.oneByOne([0, 1], into: reference)
         try reference.writeDerived { db in try db.execute(sql: "UPDATE edges SET first_seen = 1, last_seen = 2") }
-        #expect(try Self.dump(db) == (try Self.oneByOne([3, 4, 5], into: reference)))
+        #expect(try storedFacts(db) == (try Self.oneByOne([3, 4, 5], into: reference)))
     }
 
     @Test func aRolledBackGroupDropsWhatItCached() throws {
@@ -143,6 +120,6 @@ import Testing
         let results = try Self.run([[[0, 1]], [[2], [3, 4, 5]], [[6, 7]]], into: db)
         #expect(results.count == 8)
         if case .success = results[4] { Issue.record("the poisoned document was stored") }
-        #expect(try Self.dump(db) == (try Self.oneByOne([0, 1, 2, 3, 5, 6, 7])))
+        #expect(try storedFacts(db) == (try Self.oneByOne([0, 1, 2, 3, 5, 6, 7])))
     }
 }

@@ -41,34 +41,6 @@ import Testing
                 (document("g1", source: "copy-of-one.json"), first), (document("g3", source: "three.json"), third)]
     }
 
-    /// Every stored fact and evidence link by identity (ids differ between write orders).
-    private static func dump(_ db: CaseDatabase) throws -> [String] {
-        let queries = [
-            """
-            SELECT 'N' || quote(n.kind) || quote(n.key) || quote(n.attrs) || quote(d.sha256) || quote(n.location)
-                || quote(n.purl_type) || quote(n.purl_name) || quote(n.purl_version)
-            FROM nodes n LEFT JOIN documents d ON d.id = n.document_id
-            """,
-            """
-            SELECT 'E' || quote(e.kind) || quote(s.key) || quote(t.key) || quote(e.qualifier) || quote(e.first_seen)
-                || quote(e.last_seen) || quote(e.certainty) || quote(e.attrs) || quote(d.sha256) || quote(e.location)
-            FROM edges e JOIN nodes s ON s.id = e.src JOIN nodes t ON t.id = e.dst LEFT JOIN documents d ON d.id = e.document_id
-            """,
-            """
-            SELECT 'NX' || quote(n.key) || quote(d.sha256) || quote(x.location)
-            FROM node_evidence_extra x JOIN nodes n ON n.id = x.node_id JOIN documents d ON d.id = x.document_id
-            """,
-            """
-            SELECT 'EX' || quote(e.kind) || quote(s.key) || quote(t.key) || quote(e.qualifier) || quote(d.sha256) || quote(x.location)
-            FROM edge_evidence_extra x JOIN edges e ON e.id = x.edge_id JOIN nodes s ON s.id = e.src
-                JOIN nodes t ON t.id = e.dst JOIN documents d ON d.id = x.document_id
-            """,
-            "SELECT 'D' || quote(d.sha256) || quote(g.message) || quote(g.location) FROM diagnostics g JOIN documents d ON d.id = g.document_id",
-            "SELECT 'DOC' || quote(sha256) || quote(source) FROM documents",
-        ]
-        return try queries.flatMap { sql in try db.runReadOnly(sql: sql).rows.compactMap { $0.first?.text } }.sorted()
-    }
-
     private static func ingestOneByOne(_ documents: [(document: DocumentInput, batch: FactBatch)], into db: CaseDatabase) throws -> [WriteSummary?] {
         try documents.map { try db.ingest(document: $0.document, batch: $0.batch, ingestedAt: Timestamp(secondsSinceEpoch: 1)) }
     }
@@ -89,8 +61,8 @@ import Testing
         #expect(summaries[2] == nil, "the repeated bytes are already present")
         #expect(summaries.compactMap { $0?.nodesAdded } == [3, 0, 1])
         #expect(summaries.compactMap { $0?.edgesAdded } == [2, 1, 1])
-        let stored = try Self.dump(grouped)
-        #expect(stored == (try Self.dump(sequential)))
+        let stored = try storedFacts(grouped)
+        #expect(stored == (try storedFacts(sequential)))
         // The merge rules, spelled out: first values win, new keys are added, intervals widen.
         #expect(stored.contains { $0.contains(#"'{"mediaType":"index","name":"app"}'"#) })
         #expect(stored.contains { $0.hasPrefix("E'dependsOn'") && $0.contains("''50000000000300000000000'recorded'") })
@@ -105,7 +77,7 @@ import Testing
         let expected = try Self.ingestOneByOne(Array(documents.dropFirst()), into: sequential)
         let summaries = try Self.ingestAsGroup(Array(documents.dropFirst()), into: grouped)
         #expect(summaries == expected)
-        #expect(try Self.dump(grouped) == (try Self.dump(sequential)))
+        #expect(try storedFacts(grouped) == (try storedFacts(sequential)))
     }
 
     @Test func aDocumentFailingInAGroupLeavesOnlyItselfOut() throws {
@@ -138,7 +110,7 @@ import Testing
             }
         }
         #expect(outcomes == ["stored 3", "rejected", "stored 0", "present", "stored 1"])
-        let dump = try Self.dump(db)
+        let dump = try storedFacts(db)
         #expect(!dump.contains { $0.contains("poison") || $0.contains("'bad'") })
         #expect(dump.filter { $0.hasPrefix("DOC") }.count == 3)
     }
