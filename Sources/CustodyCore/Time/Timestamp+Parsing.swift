@@ -11,8 +11,13 @@ extension Timestamp {
     /// offsets up to ±23:59. A leap second (`:60`) is clamped to `:59` keeping the fraction:
     /// the instant moves by at most one second and ordering with its neighbours is preserved.
     public init(rfc3339 text: String) throws {
-        let bytes = Array(text.utf8.prefix(64))
-        guard text.utf8.count <= 64, bytes.count >= 20 else {
+        // Read in place (no byte array per call): Kubernetes snapshots parse two per pod.
+        var utf8Text = text
+        self = try utf8Text.withUTF8 { bytes in try Timestamp.parseRFC3339(bytes, text: text) }
+    }
+
+    private static func parseRFC3339(_ bytes: UnsafeBufferPointer<UInt8>, text: String) throws -> Timestamp {
+        guard bytes.count <= 64, bytes.count >= 20 else {
             throw CustodyError.rejected("not an RFC 3339 timestamp: \(InputExcerpt.quote(text))")
         }
         var cursor = CivilCursor(bytes: bytes)
@@ -35,7 +40,7 @@ extension Timestamp {
         guard cursor.index == bytes.count else {
             throw CustodyError.rejected("trailing text after timestamp \(InputExcerpt.quote(text))")
         }
-        self = try Timestamp.make(fields, nanos: nanos, offsetSeconds: offsetSeconds, text: text)
+        return try Timestamp.make(fields, nanos: nanos, offsetSeconds: offsetSeconds, text: text)
     }
 
     /// Like `init(rfc3339:)` but nil for absent values: nil, `""`, the Go/Kubernetes zero time
@@ -73,8 +78,12 @@ extension Timestamp {
 
     /// Basic ISO 8601 UTC `YYYYMMDDThhmmssZ` (AWS `X-Amz-Date`, some log file names).
     public init(compactUTC text: String) throws {
-        let bytes = Array(text.utf8.prefix(17))
-        guard text.utf8.count == 16, bytes[8] == UInt8(ascii: "T") || bytes[8] == UInt8(ascii: "t"),
+        var utf8Text = text
+        self = try utf8Text.withUTF8 { bytes in try Timestamp.parseCompactUTC(bytes, text: text) }
+    }
+
+    private static func parseCompactUTC(_ bytes: UnsafeBufferPointer<UInt8>, text: String) throws -> Timestamp {
+        guard bytes.count == 16, bytes[8] == UInt8(ascii: "T") || bytes[8] == UInt8(ascii: "t"),
               bytes[15] == UInt8(ascii: "Z") || bytes[15] == UInt8(ascii: "z") else {
             throw CustodyError.rejected("not a compact UTC timestamp (YYYYMMDDThhmmssZ): \(InputExcerpt.quote(text))")
         }
@@ -87,7 +96,7 @@ extension Timestamp {
             throw CustodyError.rejected("not a compact UTC timestamp (YYYYMMDDThhmmssZ): \(InputExcerpt.quote(text))")
         }
         let fields = CivilFields(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        self = try Timestamp.make(fields, nanos: 0, offsetSeconds: 0, text: text)
+        return try Timestamp.make(fields, nanos: 0, offsetSeconds: 0, text: text)
     }
 
     /// Validates the civil fields and converts to nanoseconds with overflow checks.
@@ -127,7 +136,7 @@ private struct CivilFields {
 /// A byte cursor over ASCII timestamp text; every accessor is bounds-checked so hostile input
 /// (short, non-ASCII, control characters) ends in a thrown error, never a trap.
 private struct CivilCursor {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
     var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -147,8 +156,10 @@ private struct CivilCursor {
         return value
     }
 
-    mutating func expect(_ allowed: UInt8...) -> Bool {
-        guard let byte = peek, allowed.contains(byte) else { return false }
+    /// Consumes the next byte if it is `a`, `b` or `c` (fixed arity: a variadic list would
+    /// allocate an array per call).
+    mutating func expect(_ a: UInt8, _ b: UInt8? = nil, _ c: UInt8? = nil) -> Bool {
+        guard let byte = peek, byte == a || byte == b || byte == c else { return false }
         index += 1
         return true
     }

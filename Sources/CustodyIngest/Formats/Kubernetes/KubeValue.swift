@@ -85,6 +85,23 @@ struct KubeValue {
         return out
     }
 
+    /// `objects(key)` without building the array (a pod spec walks a dozen such lists): calls
+    /// `body` with each element in order; an element that is not an object rejects the
+    /// document when it is reached.
+    func forEachObject(_ key: String, _ body: (KubeValue) throws -> Void) throws {
+        guard let child = member(key) else { return }
+        guard child.value.isArray else {
+            throw child.reject("\(key) must be an array, found \(KubeValue.describe(child.value.kind))")
+        }
+        for element in child.value.elements {
+            let item = KubeValue(value: element, anchoredAt: self)
+            guard element.isObject else {
+                throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(element.kind))")
+            }
+            try body(item)
+        }
+    }
+
     /// `objects(key)` with each element's pointer built now and kept (`/items/7`): for the
     /// items of a list, whose pointers every fact of theirs uses, and which would otherwise be
     /// found again by skipping over all the items before them.

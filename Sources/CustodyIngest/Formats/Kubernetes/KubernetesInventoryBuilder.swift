@@ -311,9 +311,8 @@ struct KubernetesInventoryBuilder {
                        firstSeen: time, lastSeen: time, attributes: ["pods": String(podCount)], at: "")
         }
         for (key, span) in ownerSpans.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 4, let owner = batch.localID(of: NodeRef(.workload, key)),
-                  let namespace = batch.localID(of: NodeRef(.namespace, KubernetesKeys.namespace(c, String(parts[1])))) else { continue }
+            guard let namespaceName = Self.namespace(ofWorkloadKey: key), let owner = batch.localID(of: NodeRef(.workload, key)),
+                  let namespace = batch.localID(of: NodeRef(.namespace, KubernetesKeys.namespace(c, namespaceName))) else { continue }
             batch.edge(.inNamespace, from: owner, to: namespace, firstSeen: span.first ?? time, lastSeen: time, at: span.location)
         }
         for (key, use) in identities.sorted(by: { ($0.key.from, $0.key.to) < ($1.key.from, $1.key.to) }) {
@@ -346,5 +345,29 @@ struct KubernetesInventoryBuilder {
                        lastSeen: time, attributes: attributes, at: observation.location)
         }
         return batch
+    }
+
+    /// The namespace part of a `cluster/namespace/kind/name` key, nil unless it has exactly
+    /// four parts. ASCII keys are split by bytes: splitting by `Character` was a third of
+    /// `finish` (one key per owner and snapshot); other keys keep the `Character` split, which
+    /// does not break a `/` that starts a grapheme cluster.
+    static func namespace(ofWorkloadKey key: String) -> String? {
+        var text = key
+        let split: String?? = text.withUTF8 { bytes in
+            var slashes: (Int, Int) = (-1, -1)
+            var count = 0
+            for i in bytes.indices {
+                let byte = bytes[i]
+                if byte >= 0x80 { return .none }  // not ASCII: split by Character below
+                guard byte == UInt8(ascii: "/") else { continue }
+                count += 1
+                if count == 1 { slashes.0 = i } else if count == 2 { slashes.1 = i }
+            }
+            guard count == 3 else { return .some(nil) }
+            return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[(slashes.0 + 1)..<slashes.1]), as: UTF8.self))
+        }
+        if let split { return split }
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 4 ? String(parts[1]) : nil
     }
 }

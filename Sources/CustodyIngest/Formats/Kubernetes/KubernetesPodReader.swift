@@ -65,7 +65,7 @@ struct KubernetesPod {
 
         var reported: [String] = []
         for list in Self.statusLists {
-            for entry in try status?.objects(list) ?? [] {
+            try status?.forEachObject(list) { entry in
                 let containerName = try entry.string("name") ?? ""
                 let imageID = try entry.string("imageID") ?? ""
                 let specImage = try spec.image(of: containerName) ?? entry.string("image")
@@ -121,11 +121,12 @@ struct KubernetesImageCache {
 
     private mutating func lookUp(_ imageID: String) -> KubernetesPod.Running {
         if let known = imageIDs[imageID] { return known }
-        var running = KubernetesPod.Running.unknown
-        if let fast = Self.repoDigest(imageID) {
-            running = fast
-        } else if let parsed = ImageID.parse(imageID), let digest = parsed.digest {
-            running = parsed.isConfigDigest ? .configDigest(digest) : .digest(digest, repository: parsed.repository)
+        let running = KubernetesImageMemo.shared.running(imageID) {
+            if let fast = Self.repoDigest(imageID) { return fast }
+            if let parsed = ImageID.parse(imageID), let digest = parsed.digest {
+                return parsed.isConfigDigest ? .configDigest(digest) : .digest(digest, repository: parsed.repository)
+            }
+            return .unknown
         }
         imageIDs[imageID] = running
         return running
@@ -140,7 +141,9 @@ struct KubernetesImageCache {
 
     private mutating func parseReference(_ text: String) -> ImageReference? {
         if let known = references[text] { return known }
-        let parsed = Self.plainReference(text) ?? (try? ImageReference(parsing: text))
+        let parsed = KubernetesImageMemo.shared.reference(text) {
+            Self.plainReference(text) ?? (try? ImageReference(parsing: text))
+        }
         references[text] = parsed
         return parsed
     }

@@ -52,24 +52,24 @@ struct KubernetesPodSpec {
                 if seen.insert(use).inserted { secrets.append(use) }
             }
         }
-        for volume in try spec.objects("volumes") {
+        try spec.forEachObject("volumes") { volume in
             if let secret = try volume.object("secret") { try add(secret.string("secretName"), "volume", secret) }
             if let projected = try volume.object("projected") {
-                for source in try projected.objects("sources") {
+                try projected.forEachObject("sources") { source in
                     if let secret = try source.object("secret") { try add(secret.string("name"), "projected", secret) }
                 }
             }
         }
         for list in Self.containerLists {
-            for container in try spec.objects(list) {
+            try spec.forEachObject(list) { container in
                 let name = try container.string("name") ?? ""
                 containers.append(Container(name: name, image: try container.string("image"), list: list, at: container))
-                for variable in try container.objects("env") {
+                try container.forEachObject("env") { variable in
                     if let ref = try variable.object("valueFrom")?.object("secretKeyRef") {
                         try add(ref.string("name"), "env", ref)
                     }
                 }
-                for source in try container.objects("envFrom") {
+                try container.forEachObject("envFrom") { source in
                     if let ref = try source.object("secretRef") { try add(ref.string("name"), "envFrom", ref) }
                 }
             }
@@ -90,8 +90,9 @@ struct KubernetesOwnerReference {
 
     /// The controlling owner of an object, nil when it has none (a bare pod, a top controller).
     static func controller(of metadata: KubeValue) throws -> KubernetesOwnerReference? {
-        for reference in try metadata.objects("ownerReferences") {
-            guard try reference.bool("controller") == true else { continue }
+        var found: KubernetesOwnerReference?
+        try metadata.forEachObject("ownerReferences") { reference in
+            guard found == nil, try reference.bool("controller") == true else { return }
             guard let kind = try reference.string("kind"), KubernetesKeys.isValidKind(kind) else {
                 throw reference.reject("ownerReferences entry needs a valid kind")
             }
@@ -99,8 +100,8 @@ struct KubernetesOwnerReference {
                 throw reference.reject("ownerReferences entry needs a valid name")
             }
             let uid = try reference.string("uid")
-            return KubernetesOwnerReference(kind: kind, name: name, uid: uid?.isEmpty == false ? uid : nil)
+            found = KubernetesOwnerReference(kind: kind, name: name, uid: uid?.isEmpty == false ? uid : nil)
         }
-        return nil
+        return found
     }
 }
