@@ -71,7 +71,7 @@ public struct WorkloadDerivation: Derivation {
                 facts.edge(.ran, from: NodeRef(.workload, workload), to: NodeRef(.artifact, interval.digest),
                            derivation: id, qualifier: interval.start.rfc3339, firstSeen: interval.start, lastSeen: interval.end,
                            certainty: group.certainty, attributes: attributes,
-                           evidence: try graph.documents.sortedShas(group.evidence.union(interval.evidence)))
+                           evidenceDocuments: Array(group.evidence) + interval.evidence)
             }
         }
         timer.mark("ran")
@@ -109,7 +109,9 @@ public struct WorkloadDerivation: Derivation {
             var lastSeen: Timestamp?
             var certainty: Certainty
             var attributesJSON: String?
-            var evidence: Set<Int64>
+            /// Document ids with repeats (every owned edge of a workload cites the same
+            /// snapshots): the writer removes them once instead of a set insert per id.
+            var evidence: [Int64]
         }
         var lifted: [Key: Lifted] = [:]
         var tops: [String: WorkloadResolver.Top] = [:]
@@ -121,8 +123,8 @@ public struct WorkloadDerivation: Derivation {
                 merged.firstSeen = merged.firstSeen.earliest(edge.firstSeen)
                 merged.lastSeen = merged.lastSeen.latest(edge.lastSeen)
                 merged.certainty = min(merged.certainty, edge.certainty, top.certainty)
-                merged.evidence.formUnion(edge.evidence)
-                merged.evidence.formUnion(top.evidence)
+                merged.evidence += edge.evidence
+                merged.evidence += top.evidence
             }
             // The first edge of a key gives the attributes (`via`), as before.
             merge(into: &lifted[Key(top: top.key, kind: edge.kind, target: edge.target),
@@ -135,7 +137,7 @@ public struct WorkloadDerivation: Derivation {
             if key.kind == .mounts, let via = Self.attribute("via", in: edge.attributesJSON) { attributes["via"] = via }
             facts.edge(key.kind, from: NodeRef(.workload, key.top), to: key.target, derivation: id,
                        firstSeen: edge.firstSeen, lastSeen: edge.lastSeen, certainty: edge.certainty,
-                       attributes: attributes, evidence: try graph.documents.sortedShas(edge.evidence))
+                       attributes: attributes, evidenceDocuments: edge.evidence)
         }
     }
 

@@ -8,7 +8,7 @@ import CustodyStore
 /// Memory stays bounded by one workload, not by the number of snapshots: the small parts
 /// (snapshot markers, owner links) are loaded, while the `observed` edges (one per owner,
 /// image and snapshot: 100,000 after 50 snapshots of 10,000 pods) are streamed one owner at a
-/// time. Evidence is carried as document ids and turned into sha256 only for derived edges.
+/// time. Evidence is carried as document ids, which derived edges cite as they are.
 struct WorkloadGraph {
     struct Observation {
         var time: Timestamp
@@ -43,7 +43,6 @@ struct WorkloadGraph {
     }
 
     let reader: GraphReader
-    let documents: DocumentShas
     /// Capture times of every pod snapshot per cluster, with their documents.
     private(set) var snapshots: [String: [Timestamp: [Int64]]] = [:]
     private(set) var controllers: [String: [ControllerLink]] = [:]
@@ -57,7 +56,6 @@ struct WorkloadGraph {
 
     init(reader: GraphReader) throws {
         self.reader = reader
-        documents = DocumentShas(reader: reader)
         try reader.forEachRow("""
             SELECT c.key, e.last_seen, e.document_id, \(Self.extraEvidence)
             FROM nodes c JOIN edges e ON e.src = c.id AND \(Self.snapshotEdge) AND e.dst = c.id
@@ -142,70 +140,34 @@ struct WorkloadGraph {
         }
     }
 
-    /// The document ids of an edge row: its own `document_id` and the space-separated extras.
+    /// The document ids of an edge row: its own `document_id` and the space-separated extras
+    /// (`group_concat` of ids), read from the row's bytes: the lifted edges of a workload
+    /// carry ~100 each. A token that is not 1–18 digits is skipped.
     private static func evidence(_ row: RawRow, inline: Int32, extra: Int32) -> [Int64] {
         var ids: [Int64] = []
         if let id = row.int64(inline) { ids.append(id) }
-        if let list = row.text(extra) {
-            for digits in list.utf8.split(separator: UInt8(ascii: " ")) {
-                if let id = Int64(Substring(digits)) { ids.append(id) }
+        row.withUTF8(extra) { bytes in
+            var value: Int64 = 0
+            var digits = 0
+            var valid = true
+            func endToken() {
+                if valid, digits > 0 { ids.append(value) }
+                value = 0
+                digits = 0
+                valid = true
             }
+            for byte in bytes {
+                if byte == UInt8(ascii: " ") {
+                    endToken()
+                } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 {
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                    digits += 1
+                } else {
+                    valid = false
+                }
+            }
+            endToken()
         }
         return ids
-    }
-}
-
-/// Document id → sha256, looked up once per document the derived facts cite.
-final class DocumentShas {
-    private let reader: GraphReader
-    /// The sha and its first 16 hex digits as a number, which orders shas as their text does
-    /// (lowercase hex) without comparing strings: derived edges list ~100 shas each, sorted.
-    private var shas: [Int64: (sha: String, prefix: UInt64?)] = [:]
-
-    init(reader: GraphReader) {
-        self.reader = reader
-    }
-
-    private func lookUp(_ id: Int64) throws -> (sha: String, prefix: UInt64?)? {
-        if let known = shas[id] { return known }
-        var found: String?
-        try reader.forEachRow("SELECT sha256 FROM documents WHERE id = ?1", [.integer(id)]) { found = $0.text(0) }
-        guard let found else { return nil }
-        let entry = (sha: found, prefix: Self.prefix(found))
-        shas[id] = entry
-        return entry
-    }
-
-    /// The shas of the documents `ids` (distinct), sorted (how derived edges list evidence).
-    func sortedShas(_ ids: Set<Int64>) throws -> [String] {
-        var entries: [(sha: String, prefix: UInt64?)] = []
-        entries.reserveCapacity(ids.count)
-        for id in ids {
-            if let entry = try lookUp(id) { entries.append(entry) }
-        }
-        // Same order as comparing the strings: prefixes decide only when both are hex and differ.
-        entries.sort { a, b in
-            if let x = a.prefix, let y = b.prefix, x != y { return x < y }
-            return a.sha < b.sha
-        }
-        return entries.map(\.sha)
-    }
-
-    /// The first 16 characters as a big-endian number when they are lowercase hex digits (a
-    /// sha256 always is); otherwise nil, which leaves the order to the string comparison.
-    static func prefix(_ sha: String) -> UInt64? {
-        var value: UInt64 = 0
-        var count = 0
-        for byte in sha.utf8.prefix(16) {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(digit)
-            count += 1
-        }
-        return count == 16 ? value : nil
     }
 }

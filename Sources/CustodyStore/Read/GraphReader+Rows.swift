@@ -17,6 +17,12 @@ public struct RawRow {
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
+
+    /// The text of a column as UTF-8 bytes, without building a `String`; nil for NULL.
+    public func withUTF8<Result>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        return try body(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column))))
+    }
 }
 
 extension GraphReader {

@@ -57,8 +57,10 @@ struct GraphWriter {
         var documentIDs = try DocumentIDs(db: db)
         var evidence: [[Int64]] = []
         evidence.reserveCapacity(derived.edgeEvidence.count)
-        for shas in derived.edgeEvidence.prefix(derived.batch.edges.count) {
-            evidence.append(try shas.compactMap { try documentIDs.id(of: $0) })
+        for (index, shas) in derived.edgeEvidence.prefix(derived.batch.edges.count).enumerated() {
+            var ids = try shas.compactMap { try documentIDs.id(of: $0) }
+            if index < derived.edgeEvidenceDocuments.count { ids += derived.edgeEvidenceDocuments[index] }
+            evidence.append(Self.distinct(ids))
         }
         let facts = GroupFacts(derived: derived.batch, edgeEvidence: evidence, location: "derived")
         var timer = PhaseTimer(label: "write derived")
@@ -70,6 +72,21 @@ struct GraphWriter {
         summary.nodesAdded = written.nodeAdded.lazy.filter { $0 }.count
         summary.edgesAdded = written.edgeAdded.lazy.filter { $0 }.count
         return summary
+    }
+
+    /// `ids` without repeats (sorted: the order of a derived edge's evidence does not matter,
+    /// its links are written in primary-key order).
+    static func distinct(_ ids: [Int64]) -> [Int64] {
+        guard ids.count > 1 else { return ids }
+        var sorted = ids
+        sorted.sort()
+        var kept = 1
+        for i in 1..<sorted.count where sorted[i] != sorted[kept - 1] {
+            sorted[kept] = sorted[i]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
     }
 
     private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp) throws -> Int64 {
