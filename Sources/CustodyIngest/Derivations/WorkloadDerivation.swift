@@ -83,6 +83,8 @@ public struct WorkloadDerivation: Derivation {
     /// Observations of one image by several owners of the same workload in one snapshot (two
     /// ReplicaSets during a rollout) count as one.
     static func mergeSiblings(_ observations: [WorkloadObservation]) -> [WorkloadObservation] {
+        // Almost always one owner showed the image in a snapshot: nothing to merge.
+        guard observations.count > 1 else { return observations }
         var merged: [NodeRef: WorkloadObservation] = [:]
         var order: [NodeRef] = []
         for observation in observations {
