@@ -3,8 +3,8 @@
 /// milliseconds. Objects and arrays are laid out one member per line (2-space indent), except
 /// inside `inline`, where a small object (a path element) stays on one line.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
-    private var indent = 0
+    var bytes: [UInt8] = []
+    private(set) var indent = 0
     private var inlineDepth = 0
     /// Whether the current container already has a member (a comma is due).
     private var hasMember: [Bool] = []
@@ -120,7 +120,7 @@ struct JSONWriter {
 
     private var pendingValueAfterKey = false
 
-    private mutating func beginValue() {
+    mutating func beginValue() {
         if pendingValueAfterKey {
             pendingValueAfterKey = false
         } else {
@@ -147,8 +147,13 @@ struct JSONWriter {
         let hadMembers = hasMember.removeLast()
         if hadMembers { newline() }
         bytes.append(byte)
-        // Flushed only between complete values outside `inline`, where the layout never
-        // looks back at the last byte written (`newline` does, inside `inline`).
+        flushIfFull()
+    }
+
+    /// Hands the text to the sink once it has `flushAt` bytes. Called only after a complete
+    /// value outside `inline`, where the layout never looks back at the last byte written
+    /// (`newline` does, inside `inline`).
+    mutating func flushIfFull() {
         if inlineDepth == 0, bytes.count >= flushAt, let sink {
             bytes.withUnsafeBufferPointer(sink)
             bytes.removeAll(keepingCapacity: true)
@@ -161,16 +166,25 @@ struct JSONWriter {
             return
         }
         bytes.append(0x0A)
-        if indent * 2 <= Self.spaces.count {
-            bytes.append(contentsOf: Self.spaces[0..<(indent * 2)])
+        Self.appendIndentation(indent, to: &bytes)
+    }
+
+    static func appendIndentation(_ depth: Int, to bytes: inout [UInt8]) {
+        if depth * 2 <= spaces.count {
+            bytes.append(contentsOf: spaces[0..<(depth * 2)])
         } else {
-            for _ in 0..<indent { bytes.append(0x20); bytes.append(0x20) }
+            for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
         }
     }
 
     private static let spaces = [UInt8](repeating: 0x20, count: 64)
 
     private mutating func appendString(_ text: String) {
+        Self.appendQuoted(text, to: &bytes)
+    }
+
+    /// `text` as a JSON string.
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(0x22)
         var text = text
         let plain = text.withUTF8 { buffer in

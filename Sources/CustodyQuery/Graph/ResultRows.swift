@@ -172,38 +172,62 @@ struct ResultRows {
 
     /// Paths as node/edge alternations, with every edge's documents (one read for all). Each
     /// distinct node, edge and link element is built once (`PathList`): paths share most of
-    /// their edges (every workload of a digest repeats its prefix).
+    /// their edges (every workload of a digest repeats its prefix). Edge elements are found by
+    /// the edge's slot (`GraphAccess.slot(for:)`, dense numbers) and the node after an edge by
+    /// the same slot, rather than by hashing ids: a large answer has ~150,000 steps.
     func render(_ paths: [GraphPath]) throws -> (paths: PathList, evidence: [Result.Evidence]) {
-        var edges: [Int64: Edge] = [:]
+        var slots: [Int32] = []
+        var edgeSeen: [Bool] = []
         for path in paths {
-            for step in path.steps where step.edgeSlot >= 0 && edges[step.edgeID!] == nil { edges[step.edgeID!] = graph.edge(at: step.edgeSlot) }
+            for step in path.steps where step.edgeSlot >= 0 {
+                let slot = Int(step.edgeSlot)
+                if slot >= edgeSeen.count { edgeSeen += repeatElement(false, count: slot + 1 - edgeSeen.count) }
+                if !edgeSeen[slot] { edgeSeen[slot] = true; slots.append(step.edgeSlot) }
+            }
         }
-        let links = try graph.evidence(of: edges.values)
+        let links = try graph.evidence(of: slots.lazy.map { graph.edge(at: $0) })
         var evidence: [String: Result.Evidence] = [:]
         var list = PathList()
-        var edgeElements: [Int64: Int32] = [:]
+        /// Per edge slot: its element, and the element of the node a step reached through it
+        /// (with that node's id: an edge may be followed in either direction), -1 until built.
+        var edgeElements = [Int32](repeating: -1, count: edgeSeen.count)
+        var nodesAfterEdge = [(node: Int64, element: Int32)](repeating: (0, -1), count: edgeSeen.count)
         var nodeElements: [Int64: Int32] = [:]
         var linkElements: [PathLink: Int32] = [:]
+        func nodeElement(_ step: GraphPath.Step) -> Int32 {
+            if let element = nodeElements[step.nodeID] { return element }
+            let element = list.add(.node(kind: step.nodeKind.rawValue, key: graph.nodes[step.nodeID]?.ref.key ?? ""))
+            nodeElements[step.nodeID] = element
+            return element
+        }
         for path in paths {
             var layout: [Int32] = []
             layout.reserveCapacity(path.steps.count * 2)
             for step in path.steps {
-                if let id = step.edgeID {
-                    if let element = edgeElements[id] {
-                        layout.append(element)
-                    } else {
+                if step.edgeSlot >= 0 {
+                    let slot = Int(step.edgeSlot)
+                    if edgeElements[slot] < 0 {
                         let edge = graph.edge(at: step.edgeSlot)
-                        let documents = links[id] ?? []
+                        let documents = links[edge.id] ?? []
                         for link in documents where evidence[link.sha256] == nil {
                             evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
                         }
-                        let element = list.add(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen?.rfc3339,
-                                                                  last_seen: edge.lastSeen?.rfc3339, certainty: edge.certainty.rawValue,
-                                                                  evidence: documents.map(\.sha256)))
-                        edgeElements[edge.id] = element
+                        edgeElements[slot] = list.add(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen.map(times.text),
+                                                                         last_seen: edge.lastSeen.map(times.text), certainty: edge.certainty.rawValue,
+                                                                         evidence: documents.map(\.sha256)))
+                    }
+                    layout.append(edgeElements[slot])
+                    let after = nodesAfterEdge[slot]
+                    if after.element >= 0, after.node == step.nodeID {
+                        layout.append(after.element)
+                    } else {
+                        let element = nodeElement(step)
+                        nodesAfterEdge[slot] = (step.nodeID, element)
                         layout.append(element)
                     }
-                } else if let link = step.link {
+                    continue
+                }
+                if let link = step.link {
                     if let element = linkElements[link] {
                         layout.append(element)
                     } else {
@@ -212,13 +236,7 @@ struct ResultRows {
                         layout.append(element)
                     }
                 }
-                if let element = nodeElements[step.nodeID] {
-                    layout.append(element)
-                } else {
-                    let element = list.add(.node(kind: step.nodeKind.rawValue, key: graph.nodes[step.nodeID]?.ref.key ?? ""))
-                    nodeElements[step.nodeID] = element
-                    layout.append(element)
-                }
+                layout.append(nodeElement(step))
             }
             list.append(layout: layout)
         }
