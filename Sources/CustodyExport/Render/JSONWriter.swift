@@ -189,12 +189,7 @@ struct JSONWriter {
         var text = text
         let plain = text.withUTF8 { buffer in
             // Most keys and values need no escaping: copy them in one go.
-            var index = 0
-            while index < buffer.count {
-                let byte = buffer[index]
-                if byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
-                index += 1
-            }
+            if needsEscaping(buffer) { return false }
             bytes.append(contentsOf: buffer)
             return true
         }
@@ -216,5 +211,32 @@ struct JSONWriter {
             }
         }
         bytes.append(0x22)
+    }
+
+    /// Whether `text` holds a byte JSON escapes (a control character, `"` or `\`). Eight bytes
+    /// are tested at a time (the "has a byte less than / equal to" word tricks): every value of
+    /// a large answer passes through here, ~14 MB of them, and a byte at a time cost a tenth
+    /// of writing the answer. A word never reports no such byte when it holds one.
+    static func needsEscaping(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let control = (word &- ones &* 0x20) & ~word
+            let found = control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            if found & highs != 0 { return true }
+            index += 8
+        }
+        while index < text.count {
+            let byte = text[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+            index += 1
+        }
+        return false
     }
 }
