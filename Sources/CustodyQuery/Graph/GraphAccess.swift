@@ -79,6 +79,8 @@ final class GraphAccess {
         guard list != "[]", !kinds.isEmpty else { return [] }
         let (near, far) = direction == .outgoing ? ("e.src", "e.dst") : ("e.dst", "e.src")
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        // One kind asked for (most hops): every row has it, its text need not be read and looked up.
+        let onlyKind = kinds.count == 1 ? kinds[0] : nil
         var out: [Edge] = []
         try reader.forEachRow("""
             SELECT e.id, e.kind, e.src, e.dst, e.qualifier, e.first_seen, e.last_seen, e.certainty, e.attrs,
@@ -86,7 +88,7 @@ final class GraphAccess {
             FROM edges e JOIN nodes o ON o.id = \(far)
             WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
             """, [.text(list)]) { row in
-            guard let id = row.int64(0), let kind = row.text(1).flatMap({ Self.edgeKinds[$0] }),
+            guard let id = row.int64(0), let kind = onlyKind ?? row.text(1).flatMap({ Self.edgeKinds[$0] }),
                   let source = row.int64(2), let target = row.int64(3) else { return }
             let edge = Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
