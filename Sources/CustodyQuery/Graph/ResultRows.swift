@@ -129,7 +129,7 @@ struct ResultRows {
     ///   the other orderings of the answer; nil to rank them here.
     func workloads(_ intervals: [(ran: Edge, certainty: Certainty)], limit: Int?, keys: KeyRanks? = nil) -> [Result.Workload] {
         let keys = keys ?? KeyRanks(intervals.lazy.flatMap { [$0.ran.source, $0.ran.target] }, in: graph)
-        guard !keys.keys.contains(where: { $0.utf8.contains(0) }) else {
+        guard !keys.anyKeyHoldsNUL else {
             // A key holding a NUL (hostile input) sorts by the joined key of `sorted(_:)`
             // (which compares as the ranks do unless a workload key holds it).
             let rows = intervals.compactMap { workload($0.ran, certainty: $0.certainty) }
