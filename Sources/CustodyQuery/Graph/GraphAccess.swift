@@ -125,15 +125,22 @@ final class GraphAccess {
     /// The sources of edges of `kinds` leaving `ids`, grouped by target node (of `targetKind`),
     /// each group with the target's key, in order of first appearance. Grouping by id reads
     /// each key once (tens of thousands of pairs share a few thousand targets).
+    ///
+    /// The ids, ascending and distinct, are joined as a table rather than tested with `IN`:
+    /// rows come in the same order (ascending source), without SQLite first building an index
+    /// of the list (a tenth of this read for the ~8,000 holders of a large answer).
     func sourcesByTarget(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(key: String, sources: [Int64])] {
-        let list = Self.jsonList(ids)
+        var distinct = Array(ids)
+        distinct.sort()
+        distinct.removeDuplicatesInSorted()
+        let list = Self.jsonList(distinct)
         guard list != "[]", !kinds.isEmpty else { return [] }
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
         var groups: [(key: String, sources: [Int64])] = []
         var group: [Int64: Int] = [:]
         try reader.forEachRow("""
-            SELECT e.src, e.dst, o.key FROM edges e JOIN nodes o ON o.id = e.dst
-            WHERE e.src IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList)) AND o.kind = ?
+            SELECT e.src, e.dst, o.key FROM json_each(?) j CROSS JOIN edges e JOIN nodes o ON o.id = e.dst
+            WHERE e.src = j.value AND e.kind IN (\(kindList)) AND o.kind = ?
             """, [.text(list), .text(targetKind.rawValue)]) { row in
             guard let source = row.int64(0), let target = row.int64(1) else { return }
             if let index = group[target] {
