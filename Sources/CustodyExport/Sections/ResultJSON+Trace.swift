@@ -94,7 +94,7 @@ extension ResultJSON {
                     }
                 }
             }
-            w.key("workloads"); w.array { w in for workload in result.workloads { self.workload(&w, workload) } }
+            w.key("workloads"); workloads(&w, result.workloads)
             w.key("gaps")
             w.array { w in
                 for gap in result.gaps {

@@ -47,16 +47,8 @@ enum ResultJSON {
                     }
                 }
             }
-            w.key("workloads"); w.array { w in for workload in result.workloads { self.workload(&w, workload) } }
-            w.key("secrets")
-            w.array { w in
-                for secret in result.secrets {
-                    w.object { w in
-                        w.key("key"); w.string(secret.key)
-                        w.key("reached_by"); w.strings(secret.reached_by)
-                    }
-                }
-            }
+            w.key("workloads"); workloads(&w, result.workloads)
+            w.key("secrets"); secrets(&w, result.secrets)
             w.key("not_affected")
             w.array { w in
                 for item in result.not_affected {
@@ -110,18 +102,38 @@ enum ResultJSON {
         }
     }
 
-    static func workload(_ w: inout JSONWriter, _ workload: R.Workload) {
-        w.object { w in
-            w.key("cluster"); w.string(workload.cluster)
-            w.key("namespace"); w.string(workload.namespace)
-            w.key("kind"); w.string(workload.kind)
-            w.key("name"); w.string(workload.name)
-            w.key("digest"); w.string(workload.digest)
-            w.key("first_seen"); w.string(workload.first_seen)
-            w.key("last_seen"); w.string(workload.last_seen)
-            w.key("last_seen_tight"); w.string(workload.last_seen_tight)
-            w.key("running"); w.bool(workload.running)
-            w.key("certainty"); w.string(workload.certainty)
+    /// Workload rows, each laid out once (`JSONObjectLayout`): a large answer has thousands.
+    static func workloads(_ w: inout JSONWriter, _ workloads: [R.Workload]) {
+        w.array { w in
+            let layout = JSONObjectLayout(["cluster", "namespace", "kind", "name", "digest", "first_seen", "last_seen",
+                                           "last_seen_tight", "running", "certainty"], depth: w.indent)
+            for workload in workloads {
+                w.object(layout) { m in
+                    m.string(workload.cluster)
+                    m.string(workload.namespace)
+                    m.string(workload.kind)
+                    m.string(workload.name)
+                    m.string(workload.digest)
+                    m.string(workload.first_seen)
+                    m.string(workload.last_seen)
+                    m.string(workload.last_seen_tight)
+                    m.bool(workload.running)
+                    m.string(workload.certainty)
+                }
+            }
+        }
+    }
+
+    /// Secret rows, laid out once (`JSONObjectLayout`): a large answer has thousands.
+    static func secrets(_ w: inout JSONWriter, _ secrets: [R.Secret]) {
+        w.array { w in
+            let layout = JSONObjectLayout(["key", "reached_by"], depth: w.indent)
+            for secret in secrets {
+                w.object(layout) { m in
+                    m.string(secret.key)
+                    m.strings(secret.reached_by)
+                }
+            }
         }
     }
 
@@ -132,45 +144,48 @@ enum ResultJSON {
         var texts = JSONWriter(capacity: paths.elements.count * 160)
         var offsets: [Int] = [0]
         offsets.reserveCapacity(paths.elements.count + 1)
+        let layouts = ElementLayouts()
         for element in paths.elements {
             // One after another at the top level: each is written exactly as a fresh writer would.
-            self.element(&texts, element)
+            self.element(&texts, element, layouts)
             offsets.append(texts.bytes.count)
         }
         texts.bytes.withUnsafeBufferPointer { all in
             w.array { w in
                 for layout in paths.layout {
-                    // Inline, as `element` writes them: `[{…}, {…}` on one line, `]` on the next.
-                    w.array { w in
-                        for index in layout {
-                            let piece = UnsafeBufferPointer(rebasing: all[offsets[Int(index)]..<offsets[Int(index) + 1]])
-                            w.inline { $0.raw(piece) }
-                        }
-                    }
+                    // As `element` values each in `inline`: `[{…}, {…}` on one line, `]` on the next.
+                    w.array(ofRaw: layout.lazy.map { UnsafeBufferPointer(rebasing: all[offsets[Int($0)]..<offsets[Int($0) + 1]]) })
                 }
+            }
+        }
+    }
+
+    /// The two shapes of a path element, on one line.
+    struct ElementLayouts {
+        let edge = JSONObjectLayout(["edge", "first_seen", "last_seen", "certainty", "evidence"], depth: 0, inline: true)
+        let node = JSONObjectLayout(["kind", "key"], depth: 0, inline: true)
+    }
+
+    static func element(_ w: inout JSONWriter, _ element: R.PathElement, _ layouts: ElementLayouts) {
+        if let edge = element.edge {
+            w.object(layouts.edge) { m in
+                m.string(edge)
+                m.string(element.first_seen)
+                m.string(element.last_seen)
+                m.string(element.certainty)
+                m.strings(element.evidence ?? [])
+            }
+        } else {
+            w.object(layouts.node) { m in
+                m.string(element.kind)
+                m.string(element.key)
             }
         }
     }
 
     static func path(_ w: inout JSONWriter, _ path: [R.PathElement]) {
-        w.array { w in for element in path { self.element(&w, element) } }
-    }
-
-    static func element(_ w: inout JSONWriter, _ element: R.PathElement) {
-        w.inline { w in
-            w.object { w in
-                if let edge = element.edge {
-                    w.key("edge"); w.string(edge)
-                    w.key("first_seen"); w.string(element.first_seen)
-                    w.key("last_seen"); w.string(element.last_seen)
-                    w.key("certainty"); w.string(element.certainty)
-                    w.key("evidence"); w.strings(element.evidence ?? [])
-                } else {
-                    w.key("kind"); w.string(element.kind)
-                    w.key("key"); w.string(element.key)
-                }
-            }
-        }
+        let layouts = ElementLayouts()
+        w.array { w in for element in path { self.element(&w, element, layouts) } }
     }
 
     static func evidence(_ w: inout JSONWriter, _ evidence: [R.Evidence]) {

@@ -58,10 +58,24 @@ extension PathCollector {
             holders.insert(ran.source)
             paths.append(path)
         }
-        result.workloads = rows.workloads(intervals, limit: rowLimit)
+        // Workload rows, the secrets' holders and the path ends are ordered by the keys of
+        // mostly the same nodes (workloads, digests, runs): they are ranked once for all.
+        var ranked: [Int64] = []
+        ranked.reserveCapacity(intervals.count * 2 + runs.count + (includePaths ? artifacts.count + workloads.count : 0))
+        for interval in intervals { ranked.append(interval.ran.source); ranked.append(interval.ran.target) }
+        let ranksHolders = rowLimit == nil || includePaths
+        if ranksHolders { ranked += runs.keys }
+        if includePaths {
+            ranked += artifacts.keys
+            ranked += containers.keys
+            ranked += workloads.values.lazy.map(\.endID)
+            ranked += notAffected.values.lazy.map(\.endID)
+        }
+        let keys = KeyRanks(ranked, in: walk.graph)
+        result.workloads = rows.workloads(intervals, limit: rowLimit, keys: keys)
         totals.workloads = intervals.count
         lap.mark("f.workloads")
-        (result.secrets, totals.secrets) = try rows.secrets(of: Array(holders), limit: rowLimit)
+        (result.secrets, totals.secrets) = try rows.secrets(of: Array(holders), limit: rowLimit, keys: ranksHolders ? keys : nil)
         lap.mark("f.secrets")
 
         for (id, path) in notAffected {
@@ -78,7 +92,7 @@ extension PathCollector {
 
         lap.mark("f.sort")
         guard includePaths else { return }
-        (result.paths, result.evidence) = try rows.render(Self.sorted(paths, graph: walk.graph))
+        (result.paths, result.evidence) = try rows.render(Self.sorted(paths, keys: keys))
         lap.mark("f.paths")
     }
 }
@@ -92,8 +106,8 @@ extension PathCollector {
     /// End keys are ranked once (`KeyRanks`, per kind) rather than compared per pair: tens of
     /// thousands of paths end at a few thousand nodes. Every path ends at a node of the query's
     /// cache (`GraphAccess` builds nodes only there and never drops them), so every end is ranked.
-    static func sorted(_ paths: [GraphPath], graph: GraphAccess) -> [GraphPath] {
-        let ranks = KeyRanks(paths.lazy.map(\.endID), in: graph)
+    /// - Parameter ranks: ranks of (at least) every path's end node.
+    static func sorted(_ paths: [GraphPath], keys ranks: KeyRanks) -> [GraphPath] {
         let keys = paths.map { path in
             (kindOrder[path.endKind] ?? -1, ranks[path.endID] ?? -1, path.steps.count, path.steps.last?.edgeID ?? 0)
         }

@@ -79,6 +79,8 @@ final class GraphAccess {
         guard list != "[]", !kinds.isEmpty else { return [] }
         let (near, far) = direction == .outgoing ? ("e.src", "e.dst") : ("e.dst", "e.src")
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        // One kind asked for (most hops): every row has it, its text need not be read and looked up.
+        let onlyKind = kinds.count == 1 ? kinds[0] : nil
         var out: [Edge] = []
         try reader.forEachRow("""
             SELECT e.id, e.kind, e.src, e.dst, e.qualifier, e.first_seen, e.last_seen, e.certainty, e.attrs,
@@ -86,7 +88,7 @@ final class GraphAccess {
             FROM edges e JOIN nodes o ON o.id = \(far)
             WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
             """, [.text(list)]) { row in
-            guard let id = row.int64(0), let kind = row.text(1).flatMap({ Self.edgeKinds[$0] }),
+            guard let id = row.int64(0), let kind = onlyKind ?? row.text(1).flatMap({ Self.edgeKinds[$0] }),
                   let source = row.int64(2), let target = row.int64(3) else { return }
             let edge = Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
@@ -123,15 +125,22 @@ final class GraphAccess {
     /// The sources of edges of `kinds` leaving `ids`, grouped by target node (of `targetKind`),
     /// each group with the target's key, in order of first appearance. Grouping by id reads
     /// each key once (tens of thousands of pairs share a few thousand targets).
+    ///
+    /// The ids, ascending and distinct, are joined as a table rather than tested with `IN`:
+    /// rows come in the same order (ascending source), without SQLite first building an index
+    /// of the list (a tenth of this read for the ~8,000 holders of a large answer).
     func sourcesByTarget(of ids: some Sequence<Int64>, kinds: [EdgeKind], targetKind: NodeKind) throws -> [(key: String, sources: [Int64])] {
-        let list = Self.jsonList(ids)
+        var distinct = Array(ids)
+        distinct.sort()
+        distinct.removeDuplicatesInSorted()
+        let list = Self.jsonList(distinct)
         guard list != "[]", !kinds.isEmpty else { return [] }
         let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
         var groups: [(key: String, sources: [Int64])] = []
         var group: [Int64: Int] = [:]
         try reader.forEachRow("""
-            SELECT e.src, e.dst, o.key FROM edges e JOIN nodes o ON o.id = e.dst
-            WHERE e.src IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList)) AND o.kind = ?
+            SELECT e.src, e.dst, o.key FROM json_each(?) j CROSS JOIN edges e JOIN nodes o ON o.id = e.dst
+            WHERE e.src = j.value AND e.kind IN (\(kindList)) AND o.kind = ?
             """, [.text(list), .text(targetKind.rawValue)]) { row in
             guard let source = row.int64(0), let target = row.int64(1) else { return }
             if let index = group[target] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Nodes numbered in the order of their keys, equal keys (as `String` compares them) equal
 /// numbers: sorting tens of thousands of rows by the ranks of the nodes they name gives the
 /// order of sorting them by those nodes' keys, with integer comparisons instead of string
@@ -26,4 +28,14 @@ struct KeyRanks {
     }
 
     subscript(id: Int64) -> Int32? { rank[id] }
+
+    /// Whether some key holds a NUL byte (hostile input, which some orderings treat apart).
+    /// Searched with `memchr`: a byte at a time through `String.UTF8View` cost more than
+    /// ranking when the ranks cover every node of a large answer.
+    var anyKeyHoldsNUL: Bool {
+        keys.contains { key in
+            var key = key
+            return key.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
+        }
+    }
 }

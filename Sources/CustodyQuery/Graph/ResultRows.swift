@@ -32,28 +32,32 @@ struct ResultRows {
             if let key = graph.nodes[edge.target]?.ref.key { repositories[edge.source, default: []].insert(key) }
         }
         var tags: [Int64: Set<String>] = [:]
-        var first: [Int64: Timestamp] = [:]
-        var last: [Int64: Timestamp] = [:]
-        var running: Set<Int64> = []
+        // Lifetimes by position in `ids` (one lookup per edge, not four: ~9,000 `ran` edges).
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        var first = [Timestamp?](repeating: nil, count: ids.count)
+        var last = [Timestamp?](repeating: nil, count: ids.count)
+        var running = [Bool](repeating: false, count: ids.count)
         let kinds: [EdgeKind] = knownRan == nil ? [.pointsTo, .pushed, .produced, .ran] : [.pointsTo, .pushed, .produced]
         // The two lists are visited in turn, not concatenated (thousands of `ran` edges).
         func visit(_ edge: Edge) {
             let id = edge.target
+            guard let index = position[id] else { return }
             if edge.kind == .pointsTo, window.admits(edge), let key = graph.nodes[edge.source]?.ref.key {
                 tags[id, default: []].insert(key)
             }
-            if let time = edge.firstSeen { first[id] = min(first[id] ?? time, time) }
-            if let time = edge.lastSeen ?? edge.firstSeen { last[id] = max(last[id] ?? time, time) }
-            if edge.kind == .ran, edge.isRunning { running.insert(id) }
+            if let time = edge.firstSeen { first[index] = min(first[index] ?? time, time) }
+            if let time = edge.lastSeen ?? edge.firstSeen { last[index] = max(last[index] ?? time, time) }
+            if edge.kind == .ran, edge.isRunning { running[index] = true }
         }
         for edge in try graph.edges(.incoming, of: ids, kinds: kinds) { visit(edge) }
         for edge in knownRan ?? [] { visit(edge) }
-        return ids.compactMap { id -> Result.Artifact? in
+        return ids.indices.compactMap { index -> Result.Artifact? in
+            let id = ids[index]
             guard let node = graph.nodes[id] else { return nil }
-            let isRunning = running.contains(id)
+            let isRunning = running[index]
             return Result.Artifact(digest: node.ref.key, media_type: node.attributes["mediaType"],
                                    repositories: (repositories[id] ?? []).sorted(), tags: (tags[id] ?? []).sorted(),
-                                   first_seen: first[id]?.rfc3339, last_seen: isRunning ? nil : last[id]?.rfc3339,
+                                   first_seen: first[index]?.rfc3339, last_seen: isRunning ? nil : last[index]?.rfc3339,
                                    certainty: (certainties[id] ?? .recorded).rawValue, running: isRunning)
         }.sorted { $0.digest < $1.digest }
     }
@@ -76,18 +80,22 @@ struct ResultRows {
     /// not a separator.
     static func workloadParts(_ key: String) -> [String]? {
         var key = key
-        // nil: not ASCII; else the parts, or an empty array without three slashes.
+        // nil: not ASCII; else the parts, or an empty array without three slashes. The three
+        // slash positions are kept in locals: ~5,000 keys per answer, and arrays to hold them
+        // cost more than the scan.
         let ascii: [String]? = key.withUTF8 { bytes in
-            var slashes: [Int] = []
-            slashes.reserveCapacity(3)
+            var (first, second, third) = (-1, -1, -1)
             for index in 0..<bytes.count {
                 let byte = bytes[index]
                 if byte >= 0x80 { return nil }
-                if byte == UInt8(ascii: "/"), slashes.count < 3 { slashes.append(index) }
+                guard byte == UInt8(ascii: "/"), third < 0 else { continue }
+                if first < 0 { first = index } else if second < 0 { second = index } else { third = index }
             }
-            guard slashes.count == 3 else { return [] }
-            let bounds = [(0, slashes[0]), (slashes[0] + 1, slashes[1]), (slashes[1] + 1, slashes[2]), (slashes[2] + 1, bytes.count)]
-            return bounds.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0.0..<$0.1]), as: UTF8.self) }
+            guard third >= 0 else { return [] }
+            func part(_ start: Int, _ end: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+            return [part(0, first), part(first + 1, second), part(second + 1, third), part(third + 1, bytes.count)]
         }
         if let ascii { return ascii.isEmpty ? nil : ascii }
         let parts = key.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
@@ -117,15 +125,17 @@ struct ResultRows {
     /// `sorted(_:)`, only the first `limit` of them built. Ordered by the ranks of the workload
     /// and digest keys (`KeyRanks`), then by `first_seen` text within one workload and digest,
     /// without building the rows that are not shown.
-    func workloads(_ intervals: [(ran: Edge, certainty: Certainty)], limit: Int?) -> [Result.Workload] {
-        let workloads = KeyRanks(intervals.lazy.map(\.ran.source), in: graph)
-        let digests = KeyRanks(intervals.lazy.map(\.ran.target), in: graph)
-        guard !workloads.keys.contains(where: { $0.utf8.contains(0) }) else {
-            // A key holding a NUL (hostile input) sorts by the joined key of `sorted(_:)`.
+    /// - Parameter keys: ranks of (at least) every interval's workload and digest, shared with
+    ///   the other orderings of the answer; nil to rank them here.
+    func workloads(_ intervals: [(ran: Edge, certainty: Certainty)], limit: Int?, keys: KeyRanks? = nil) -> [Result.Workload] {
+        let keys = keys ?? KeyRanks(intervals.lazy.flatMap { [$0.ran.source, $0.ran.target] }, in: graph)
+        guard !keys.anyKeyHoldsNUL else {
+            // A key holding a NUL (hostile input) sorts by the joined key of `sorted(_:)`
+            // (which compares as the ranks do unless a workload key holds it).
             let rows = intervals.compactMap { workload($0.ran, certainty: $0.certainty) }
             return Array(Self.sorted(rows).prefix(limit ?? Int.max))
         }
-        let ranks = intervals.map { (workloads[$0.ran.source] ?? -1, digests[$0.ran.target] ?? -1) }
+        let ranks = intervals.map { (keys[$0.ran.source] ?? -1, keys[$0.ran.target] ?? -1) }
         let order = Array(intervals.indices).sorted { a, b in
             if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
             return (intervals[a].ran.firstSeen.map(times.text) ?? "") < (intervals[b].ran.firstSeen.map(times.text) ?? "")
@@ -136,7 +146,9 @@ struct ResultRows {
     /// The secrets in reach of `holders` (runs: `couldRead`; workloads: `mounts`), whatever the
     /// window: a run or workload in the answer could read them while it ran. Sorted by key;
     /// only the first `limit` are built, `total` counts them all.
-    func secrets(of holders: [Int64], limit: Int? = nil) throws -> (rows: [Result.Secret], total: Int) {
+    /// - Parameter keys: ranks of (at least) every holder, shared with the other orderings of
+    ///   the answer; nil to rank them here when needed.
+    func secrets(of holders: [Int64], limit: Int? = nil, keys: KeyRanks? = nil) throws -> (rows: [Result.Secret], total: Int) {
         // Grouped by secret node, then by key: two nodes whose keys are equal as strings (one
         // precomposed, one not) are one secret, listed under the key met first, as when the
         // pairs were grouped by key directly.
@@ -160,7 +172,7 @@ struct ResultRows {
             return (rows, reached.count)
         }
         // Many secrets: the holders' keys are sorted once (`KeyRanks`) and each list by rank.
-        let ranks = KeyRanks(holders, in: graph)
+        let ranks = keys ?? KeyRanks(holders, in: graph)
         let rows = shown.map { key, sources in
             var order = sources.compactMap { ranks[$0] }
             order.sort()
@@ -172,38 +184,62 @@ struct ResultRows {
 
     /// Paths as node/edge alternations, with every edge's documents (one read for all). Each
     /// distinct node, edge and link element is built once (`PathList`): paths share most of
-    /// their edges (every workload of a digest repeats its prefix).
+    /// their edges (every workload of a digest repeats its prefix). Edge elements are found by
+    /// the edge's slot (`GraphAccess.slot(for:)`, dense numbers) and the node after an edge by
+    /// the same slot, rather than by hashing ids: a large answer has ~150,000 steps.
     func render(_ paths: [GraphPath]) throws -> (paths: PathList, evidence: [Result.Evidence]) {
-        var edges: [Int64: Edge] = [:]
+        var slots: [Int32] = []
+        var edgeSeen: [Bool] = []
         for path in paths {
-            for step in path.steps where step.edgeSlot >= 0 && edges[step.edgeID!] == nil { edges[step.edgeID!] = graph.edge(at: step.edgeSlot) }
+            for step in path.steps where step.edgeSlot >= 0 {
+                let slot = Int(step.edgeSlot)
+                if slot >= edgeSeen.count { edgeSeen += repeatElement(false, count: slot + 1 - edgeSeen.count) }
+                if !edgeSeen[slot] { edgeSeen[slot] = true; slots.append(step.edgeSlot) }
+            }
         }
-        let links = try graph.evidence(of: edges.values)
+        let links = try graph.evidence(of: slots.lazy.map { graph.edge(at: $0) })
         var evidence: [String: Result.Evidence] = [:]
         var list = PathList()
-        var edgeElements: [Int64: Int32] = [:]
+        /// Per edge slot: its element, and the element of the node a step reached through it
+        /// (with that node's id: an edge may be followed in either direction), -1 until built.
+        var edgeElements = [Int32](repeating: -1, count: edgeSeen.count)
+        var nodesAfterEdge = [(node: Int64, element: Int32)](repeating: (0, -1), count: edgeSeen.count)
         var nodeElements: [Int64: Int32] = [:]
         var linkElements: [PathLink: Int32] = [:]
+        func nodeElement(_ step: GraphPath.Step) -> Int32 {
+            if let element = nodeElements[step.nodeID] { return element }
+            let element = list.add(.node(kind: step.nodeKind.rawValue, key: graph.nodes[step.nodeID]?.ref.key ?? ""))
+            nodeElements[step.nodeID] = element
+            return element
+        }
         for path in paths {
             var layout: [Int32] = []
             layout.reserveCapacity(path.steps.count * 2)
             for step in path.steps {
-                if let id = step.edgeID {
-                    if let element = edgeElements[id] {
-                        layout.append(element)
-                    } else {
+                if step.edgeSlot >= 0 {
+                    let slot = Int(step.edgeSlot)
+                    if edgeElements[slot] < 0 {
                         let edge = graph.edge(at: step.edgeSlot)
-                        let documents = links[id] ?? []
+                        let documents = links[edge.id] ?? []
                         for link in documents where evidence[link.sha256] == nil {
                             evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
                         }
-                        let element = list.add(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen?.rfc3339,
-                                                                  last_seen: edge.lastSeen?.rfc3339, certainty: edge.certainty.rawValue,
-                                                                  evidence: documents.map(\.sha256)))
-                        edgeElements[edge.id] = element
+                        edgeElements[slot] = list.add(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen.map(times.text),
+                                                                         last_seen: edge.lastSeen.map(times.text), certainty: edge.certainty.rawValue,
+                                                                         evidence: documents.map(\.sha256)))
+                    }
+                    layout.append(edgeElements[slot])
+                    let after = nodesAfterEdge[slot]
+                    if after.element >= 0, after.node == step.nodeID {
+                        layout.append(after.element)
+                    } else {
+                        let element = nodeElement(step)
+                        nodesAfterEdge[slot] = (step.nodeID, element)
                         layout.append(element)
                     }
-                } else if let link = step.link {
+                    continue
+                }
+                if let link = step.link {
                     if let element = linkElements[link] {
                         layout.append(element)
                     } else {
@@ -212,13 +248,7 @@ struct ResultRows {
                         layout.append(element)
                     }
                 }
-                if let element = nodeElements[step.nodeID] {
-                    layout.append(element)
-                } else {
-                    let element = list.add(.node(kind: step.nodeKind.rawValue, key: graph.nodes[step.nodeID]?.ref.key ?? ""))
-                    nodeElements[step.nodeID] = element
-                    layout.append(element)
-                }
+                layout.append(nodeElement(step))
             }
             list.append(layout: layout)
         }
