@@ -172,20 +172,4 @@ struct KubernetesFixtureTests {
         let slow = try? ImageReference(parsing: text)
         #expect(fast == slow, "\(text)")
     }
-
-    @Test("the namespace of a workload key: byte split for ASCII keys, Character split otherwise", arguments: [
-        ("prod-eu/payments/Deployment/api", "payments"),
-        ("c/n/Pod/p", "n"),
-        ("c//Pod/p", ""),
-        ("c/n/Pod", nil),
-        ("c/n/Pod/p/extra", nil),
-        ("clüster/ns/Pod/p", "ns"),
-        // "/" followed by a combining acute accent is one Character, not a separator.
-        ("c/n/Pod/\u{301}p", nil),
-    ] as [(String, String?)])
-    func workloadKeyNamespace(key: String, namespace: String?) {
-        #expect(KubernetesInventoryBuilder.namespace(ofWorkloadKey: key) == namespace)
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-        #expect(namespace == (parts.count == 4 ? String(parts[1]) : nil), "the Character split agrees")
-    }
 }

@@ -13,7 +13,8 @@ struct KubernetesInventoryBuilder {
     var batch = FactBatch()
     private(set) var podCount = 0
     private var observations: [PairKey: Observation] = [:]
-    private var ownerSpans: [String: (first: Timestamp?, location: String)] = [:]
+    /// Every workload of the document by key, for its `inNamespace` edge (`finish`).
+    private var ownerSpans: [String: OwnerSpan] = [:]
     var images = KubernetesImageCache()
     /// Per-document aggregates written once by `finish` (a ReplicaSet's pods repeat them).
     private var owners: [String: LocalNodeID] = [:]
@@ -25,6 +26,16 @@ struct KubernetesInventoryBuilder {
     private var ownerSpecs: [LocalNodeID: (spec: KubernetesPodSpec, targets: [(LocalNodeID, via: String?)])] = [:]
     private var resolvedImages: [ImageKey: ResolvedImage] = [:]
     private var lastResolved: (key: ImageKey, value: ResolvedImage)?
+
+    /// A workload's node and its namespace's (both known when it is attached, so `finish`
+    /// need not find them again from the key), with the earliest start of its pods.
+    private struct OwnerSpan {
+        var workload: LocalNodeID
+        var namespace: LocalNodeID
+        var first: Timestamp?
+        /// Where the workload was first met.
+        var location: String
+    }
 
     private struct PairKey: Hashable {
         var from: LocalNodeID
@@ -136,14 +147,14 @@ struct KubernetesInventoryBuilder {
         let ownerKind = pod.owner?.kind ?? "Pod"
         let ownerName = pod.owner?.name ?? pod.name
         if let last = lastOwner, last.name == ownerName, last.namespace == pod.namespace, last.kind == ownerKind {
-            noteSpan(last.key, since: pod.startedAt, at: pod.pointer)
+            noteSpan(last.key, since: pod.startedAt)
             return (last.key, last.id)
         }
         let ownerKey = KubernetesKeys.workload(context.cluster, pod.namespace, ownerKind, ownerName)
         let owner: LocalNodeID
         if let known = owners[ownerKey] {
             owner = known
-            noteSpan(ownerKey, since: pod.startedAt, at: pod.pointer)
+            noteSpan(ownerKey, since: pod.startedAt)
         } else {
             owner = attachWorkload(ownerKey, namespace: pod.namespace, since: pod.startedAt, at: pod.pointer)
             owners[ownerKey] = owner
@@ -240,15 +251,19 @@ struct KubernetesInventoryBuilder {
     /// The workload node, its namespace and the namespace's cluster.
     mutating func attachWorkload(_ key: String, namespace: String, since: Timestamp?, at location: String) -> LocalNodeID {
         let node = batch.node(.workload, key, at: location)
-        noteSpan(key, since: since, at: location)
         let namespaceNode = batch.node(.namespace, KubernetesKeys.namespace(context.cluster, namespace), at: location)
         batch.edge(.inCluster, from: namespaceNode, to: cluster, firstSeen: time, lastSeen: time, at: location)
+        if ownerSpans[key] == nil {
+            ownerSpans[key] = OwnerSpan(workload: node, namespace: namespaceNode, first: nil, location: location)
+        }
+        noteSpan(key, since: since)
         return node
     }
 
-    private mutating func noteSpan(_ key: String, since: Timestamp?, at location: String) {
-        let first = ownerSpans[key]?.first.earliest(since) ?? since
-        ownerSpans[key, default: (first: nil, location: location)].first = first
+    /// Widens the span of a workload already attached by the start of one more of its pods.
+    private mutating func noteSpan(_ key: String, since: Timestamp?) {
+        guard let span = ownerSpans[key] else { return }
+        ownerSpans[key]?.first = span.first.earliest(since) ?? since
     }
 
     /// Service account (`runsAs`) and secrets (`mounts`), written by `finish` with the
@@ -305,15 +320,13 @@ struct KubernetesInventoryBuilder {
     /// Writes the aggregated observations, the owners' namespace edges and, for a pod
     /// snapshot, the snapshot marker (which is what lets an empty snapshot end intervals).
     mutating func finish(isPodSnapshot: Bool) -> FactBatch {
-        let c = context.cluster
         if isPodSnapshot {
             batch.edge(.observed, from: cluster, to: cluster, qualifier: KubernetesKeys.snapshotQualifier(time),
                        firstSeen: time, lastSeen: time, attributes: ["pods": String(podCount)], at: "")
         }
-        for (key, span) in ownerSpans.sorted(by: { $0.key < $1.key }) {
-            guard let namespaceName = Self.namespace(ofWorkloadKey: key), let owner = batch.localID(of: NodeRef(.workload, key)),
-                  let namespace = batch.localID(of: NodeRef(.namespace, KubernetesKeys.namespace(c, namespaceName))) else { continue }
-            batch.edge(.inNamespace, from: owner, to: namespace, firstSeen: span.first ?? time, lastSeen: time, at: span.location)
+        for (_, span) in ownerSpans.sorted(by: { $0.key < $1.key }) {
+            batch.edge(.inNamespace, from: span.workload, to: span.namespace, firstSeen: span.first ?? time, lastSeen: time,
+                       at: span.location)
         }
         for (key, use) in identities.sorted(by: { ($0.key.from, $0.key.to) < ($1.key.from, $1.key.to) }) {
             let isSecret = batch.ref(key.to).kind == .secret
@@ -345,29 +358,5 @@ struct KubernetesInventoryBuilder {
                        lastSeen: time, attributes: attributes, at: observation.location)
         }
         return batch
-    }
-
-    /// The namespace part of a `cluster/namespace/kind/name` key, nil unless it has exactly
-    /// four parts. ASCII keys are split by bytes: splitting by `Character` was a third of
-    /// `finish` (one key per owner and snapshot); other keys keep the `Character` split, which
-    /// does not break a `/` that starts a grapheme cluster.
-    static func namespace(ofWorkloadKey key: String) -> String? {
-        var text = key
-        let split: String?? = text.withUTF8 { bytes in
-            var slashes: (Int, Int) = (-1, -1)
-            var count = 0
-            for i in bytes.indices {
-                let byte = bytes[i]
-                if byte >= 0x80 { return .none }  // not ASCII: split by Character below
-                guard byte == UInt8(ascii: "/") else { continue }
-                count += 1
-                if count == 1 { slashes.0 = i } else if count == 2 { slashes.1 = i }
-            }
-            guard count == 3 else { return .some(nil) }
-            return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[(slashes.0 + 1)..<slashes.1]), as: UTF8.self))
-        }
-        if let split { return split }
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 4 ? String(parts[1]) : nil
     }
 }
