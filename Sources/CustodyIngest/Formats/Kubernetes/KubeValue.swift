@@ -69,25 +69,14 @@ struct KubeValue {
 
     /// The elements of an array member (empty when absent); every element must be an object.
     func objects(_ key: String) throws -> [KubeValue] {
-        guard let child = member(key) else { return [] }
-        guard child.value.isArray else {
-            throw child.reject("\(key) must be an array, found \(KubeValue.describe(child.value.kind))")
-        }
         var out: [KubeValue] = []
-        out.reserveCapacity(child.value.count)
-        for element in child.value.elements {
-            let item = KubeValue(value: element, anchoredAt: self)
-            guard element.isObject else {
-                throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(element.kind))")
-            }
-            out.append(item)
-        }
+        try forEachObject(key) { out.append($0) }
         return out
     }
 
-    /// `objects(key)` without building the array (a pod spec walks a dozen such lists): calls
-    /// `body` with each element in order; an element that is not an object rejects the
-    /// document when it is reached.
+    /// The elements of an array member (none when absent), each handed to `body` in order
+    /// without building an array (a pod spec walks a dozen such lists); an element that is not
+    /// an object rejects the document when it is reached.
     func forEachObject(_ key: String, _ body: (KubeValue) throws -> Void) throws {
         guard let child = member(key) else { return }
         guard child.value.isArray else {

@@ -16,7 +16,7 @@ struct KubernetesPod {
     struct Container {
         var name: String
         var specImage: String?
-        /// The raw imageID (empty when absent), the key of `KubernetesImageCache`.
+        /// The raw imageID (empty when absent), the key of `KubernetesImageMemo`.
         var imageID: String
         var running: Running
         /// The status entry (or the spec container when there is no status).
@@ -98,14 +98,13 @@ struct KubernetesPod {
     }
 }
 
-/// Parsed image IDs and references of one document. A snapshot repeats the same few hundred
-/// images across thousands of pods, and the general parsers (which try a digest first and build
-/// a quoted error message when it is not one) dominated the ingest before this cache and the
-/// fast paths below; anything of an unusual shape still goes through `ImageID.parse` and
+/// Parsed image IDs and references for one document's reader. A snapshot repeats the same few
+/// hundred images across thousands of pods, and the general parsers (which try a digest first
+/// and build a quoted error message when it is not one) dominated the ingest before this cache
+/// and the fast paths below: each text is parsed once per process (`KubernetesImageMemo`);
+/// anything of an unusual shape still goes through `ImageID.parse` and
 /// `ImageReference(parsing:)`, and the fast paths give the same values (KubernetesFixtureTests).
 struct KubernetesImageCache {
-    private var imageIDs: [String: KubernetesPod.Running] = [:]
-    private var references: [String: ImageReference?] = [:]
     /// The previous lookups: consecutive pods are mostly replicas of one template, and
     /// comparing two equal strings is cheaper than hashing one.
     private var lastImageID: (String, KubernetesPod.Running)?
@@ -114,13 +113,6 @@ struct KubernetesImageCache {
     /// FORMATS.md §5.1: the five imageID forms.
     mutating func classify(_ imageID: String) -> KubernetesPod.Running {
         if let last = lastImageID, last.0 == imageID { return last.1 }
-        let running = lookUp(imageID)
-        lastImageID = (imageID, running)
-        return running
-    }
-
-    private mutating func lookUp(_ imageID: String) -> KubernetesPod.Running {
-        if let known = imageIDs[imageID] { return known }
         let running = KubernetesImageMemo.shared.running(imageID) {
             if let fast = Self.repoDigest(imageID) { return fast }
             if let parsed = ImageID.parse(imageID), let digest = parsed.digest {
@@ -128,23 +120,16 @@ struct KubernetesImageCache {
             }
             return .unknown
         }
-        imageIDs[imageID] = running
+        lastImageID = (imageID, running)
         return running
     }
 
     mutating func reference(_ text: String) -> ImageReference? {
         if let last = lastReference, last.0 == text { return last.1 }
-        let parsed = parseReference(text)
-        lastReference = (text, parsed)
-        return parsed
-    }
-
-    private mutating func parseReference(_ text: String) -> ImageReference? {
-        if let known = references[text] { return known }
         let parsed = KubernetesImageMemo.shared.reference(text) {
             Self.plainReference(text) ?? (try? ImageReference(parsing: text))
         }
-        references[text] = parsed
+        lastReference = (text, parsed)
         return parsed
     }
 
