@@ -256,19 +256,6 @@ struct ResultRows {
     }
 }
 
-extension Array where Element: Equatable {
-    /// Drops each element equal to the one before it (a sorted array becomes distinct).
-    mutating func removeDuplicatesInSorted() {
-        guard count > 1 else { return }
-        var kept = 1
-        for index in 1..<count where self[index] != self[kept - 1] {
-            self[kept] = self[index]
-            kept += 1
-        }
-        removeLast(count - kept)
-    }
-}
-
 /// RFC 3339 text of timestamps, formatted once per distinct value and shared after that.
 final class TimeTexts {
     private var texts: [Timestamp: String] = [:]

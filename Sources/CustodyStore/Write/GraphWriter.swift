@@ -60,7 +60,10 @@ struct GraphWriter {
         for (index, shas) in derived.edgeEvidence.prefix(derived.batch.edges.count).enumerated() {
             var ids = try shas.compactMap { try documentIDs.id(of: $0) }
             if index < derived.edgeEvidenceDocuments.count { ids += derived.edgeEvidenceDocuments[index] }
-            evidence.append(Self.distinct(ids))
+            // Any order and repeats allowed: a derived edge's links are written in key order.
+            ids.sort()
+            ids.removeDuplicatesInSorted()
+            evidence.append(ids)
         }
         let facts = GroupFacts(derived: derived.batch, edgeEvidence: evidence, location: "derived")
         var timer = PhaseTimer(label: "write derived")
@@ -72,21 +75,6 @@ struct GraphWriter {
         summary.nodesAdded = written.nodeAdded.lazy.filter { $0 }.count
         summary.edgesAdded = written.edgeAdded.lazy.filter { $0 }.count
         return summary
-    }
-
-    /// `ids` without repeats (sorted: the order of a derived edge's evidence does not matter,
-    /// its links are written in primary-key order).
-    static func distinct(_ ids: [Int64]) -> [Int64] {
-        guard ids.count > 1 else { return ids }
-        var sorted = ids
-        sorted.sort()
-        var kept = 1
-        for i in 1..<sorted.count where sorted[i] != sorted[kept - 1] {
-            sorted[kept] = sorted[i]
-            kept += 1
-        }
-        sorted.removeLast(sorted.count - kept)
-        return sorted
     }
 
     private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp) throws -> Int64 {
