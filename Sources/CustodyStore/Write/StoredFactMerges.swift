@@ -32,20 +32,20 @@ struct StoredFactMerges {
             UPDATE nodes SET attrs = CASE WHEN attrs IS NULL THEN ?2 ELSE json_patch(?2, attrs) END
             WHERE id = ?1 AND \(Self.bringsNewKey("?2", "attrs"))
             """)
-        // `attrs IS ?5` first: a re-asserted edge nearly always brings the attributes it was
-        // stored with (a Kubernetes snapshot re-asserts ~6,000 `mounts` edges), and comparing
-        // the text is far cheaper than the two json_each scans of `bringsNewKey`.
         updateEdge = try BulkStatement(db, """
             UPDATE edges SET first_seen = ?2, last_seen = ?3, certainty = ?4,
-                attrs = CASE WHEN ?5 IS NULL OR attrs IS ?5 OR NOT \(Self.bringsNewKey("?5", "attrs")) THEN attrs
+                attrs = CASE WHEN ?5 IS NULL OR NOT \(Self.bringsNewKey("?5", "attrs")) THEN attrs
                              WHEN attrs IS NULL THEN ?5 ELSE json_patch(?5, attrs) END
-            WHERE id = ?1 AND (?6 OR (?5 IS NOT NULL AND attrs IS NOT ?5 AND \(Self.bringsNewKey("?5", "attrs"))))
+            WHERE id = ?1 AND (?6 OR (?5 IS NOT NULL AND \(Self.bringsNewKey("?5", "attrs"))))
             """)
     }
 
     /// SQL that is true when the JSON object `new` has a key the JSON object `stored` lacks.
+    /// Identical text is tested first: a re-asserted fact nearly always brings the attributes
+    /// it was stored with (a Kubernetes snapshot re-asserts ~6,000 `mounts` edges), and that
+    /// comparison is far cheaper than the two `json_each` scans.
     private static func bringsNewKey(_ new: String, _ stored: String) -> String {
-        "(\(stored) IS NULL OR EXISTS (SELECT 1 FROM json_each(\(new)) AS n WHERE NOT EXISTS (SELECT 1 FROM json_each(\(stored)) AS o WHERE o.key = n.key)))"
+        "(\(stored) IS NOT \(new) AND (\(stored) IS NULL OR EXISTS (SELECT 1 FROM json_each(\(new)) AS n WHERE NOT EXISTS (SELECT 1 FROM json_each(\(stored)) AS o WHERE o.key = n.key))))"
     }
 
     /// Adds to stored node `id` the attribute keys it lacks.
