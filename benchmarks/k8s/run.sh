@@ -56,17 +56,13 @@ else
 fi
 [[ -x "$BIN" ]] || die "no custody binary at $BIN"
 
-# Inputs: K8S_DATA if given; else on tmpfs (/dev/shm) when it has room for them with margin,
-# because the disk of the shared machines this runs on reads at 4-570 MB/s and pages the
-# cache out after a minute unused (see the header); else on disk under out/. K8S_ON_DISK=1
-# forces out/. The tmpfs copy is kept for the next run (it holds RAM until removed).
-TMPFS_DATA="/dev/shm/custody-k8s-bench-${SNAPSHOTS}x${PODS}"
+# Where the inputs go (see the header). The tmpfs copy is kept for the next run; it needs
+# ~7 KB per pod, and ~3.5 times that must be free.
 if [[ -n "${K8S_DATA:-}" ]]; then
     DATA="$K8S_DATA"
 elif [[ "${K8S_ON_DISK:-0}" != 1 && -d /dev/shm && -w /dev/shm ]] \
     && (( $(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') > SNAPSHOTS * PODS * 24 )); then
-    # ~7 KB of JSON per pod: require ~3.5x the inputs free (they take ~7 KB x pods x snapshots).
-    DATA="$TMPFS_DATA"
+    DATA="/dev/shm/custody-k8s-bench-${SNAPSHOTS}x${PODS}"
     say "inputs on tmpfs ($DATA, $((SNAPSHOTS * PODS * 7 / 1000)) MB of RAM while kept; rm -rf it to free; K8S_ON_DISK=1 keeps them on disk)"
 else
     DATA="$OUT/data-${SNAPSHOTS}x${PODS}"
@@ -143,8 +139,9 @@ for run in $(seq 1 "$RUNS"); do
     WANT=$want; MISSING=$((MISSING + missing)); EXTRA=$((EXTRA + extra))
     say "run $run: ${wall} s, CPU ${cpu} s, peak $((kib / 1024)) MiB, $missing missing / $extra unexpected intervals"
 done
-ALL_S=$(python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "${WALLS[@]}")
-ALL_CPU=$(python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "${CPUS[@]}")
+median() { python3 -c "import statistics, sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
+ALL_S=$(median "${WALLS[@]}")
+ALL_CPU=$(median "${CPUS[@]}")
 
 RATIO=$(python3 -c "print(round($ALL_KIB / $ONE_KIB, 2))")
 printf '\n%-46s %10s %10s %12s\n' "measurement" "seconds" "CPU s" "peak RSS MiB"
