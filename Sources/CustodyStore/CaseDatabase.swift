@@ -16,6 +16,9 @@ public final class CaseDatabase: Sendable {
     /// writer's commit or by `BackgroundCheckpoints` during a long ingest run.
     public static let walCheckpointPages: Int32 = 16384
 
+    /// How long a connection waits for another one's lock before giving up.
+    static let busyTimeoutMilliseconds: Int32 = 10_000
+
     /// Where the case database lives when neither `--db` nor `CUSTODY_DB` says.
     public static let defaultPath = "./custody.db"
 
@@ -35,7 +38,7 @@ public final class CaseDatabase: Sendable {
         batchTables = tables
         var config = Configuration()
         config.readonly = readOnly
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         config.label = "custody"
         // WAL is set by hand rather than with `config.journalMode = .wal`: GRDB then writes a
         // dummy transaction on every open whose WAL file is empty (always, after a clean

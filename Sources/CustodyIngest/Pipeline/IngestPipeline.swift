@@ -63,7 +63,8 @@ public struct IngestPipeline: Sendable {
         } else {
             // Prepared before its transaction opens (preparing reads the database).
             for index in inputs.indices {
-                report.entries.append(commit(prepare(index, database)))
+                let prepared = prepare(index, database)
+                report.entries.append(database.writingFirstLoad { commit(prepared) })
                 progress?(index + 1, inputs.count, (try? inputs[index].get()) ?? "")
             }
         }

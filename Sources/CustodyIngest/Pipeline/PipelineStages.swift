@@ -119,26 +119,6 @@ final class GroupPrefetch: @unchecked Sendable {
     }
 }
 
-/// Runs a closure on a global queue and waits for its value later: enough structure for one
-/// piece of work overlapped with the caller's, without making the pipeline async.
-final class Background<Value: Sendable>: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var value: Value?
-
-    init(_ work: @escaping @Sendable () -> Value) {
-        group.enter()
-        DispatchQueue.global().async {
-            self.value = work()
-            self.group.leave()
-        }
-    }
-
-    func wait() -> Value {
-        group.wait()
-        return value!
-    }
-}
-
 /// Drops the caller's last reference to `value` on another thread (deallocating a batch).
 /// `trim`: then hand the freed memory back to the kernel (`malloc_trim`). After a large
 /// document (a 67 MB pod snapshot and its facts) the allocator otherwise keeps most of it,

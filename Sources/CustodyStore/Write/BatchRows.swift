@@ -16,10 +16,11 @@ final class NodeRows: FactRows {
     private var package: PackageColumns?
     private var memo = AttributeJSON.Memo()
 
-    init(_ nodes: [NodeFact], locations: LocationText, order: [Int32], firstID: Int64 = 1, documents: DocumentColumn) {
+    init(_ nodes: [NodeFact], locations: LocationText, order: [Int32], firstID: Int64 = 1, documents: DocumentColumn,
+         appends: Bool = false) {
         self.nodes = nodes
         self.locations = locations
-        super.init(order: order, firstID: firstID, documents: documents)
+        super.init(order: order, firstID: firstID, documents: documents, appends: appends)
     }
 
     override func result(row: Int, column: Int32, context: OpaquePointer) {
@@ -30,7 +31,7 @@ final class NodeRows: FactRows {
             package = FactColumns.package(of: nodes[index])
         }
         switch column {
-        case 0: sqlite3_result_int64(context, firstID + Int64(row))
+        case 0: resultID(row: row, context: context)
         case 1: ResultValue.text(context, nodes[index].ref.kind.rawValue)
         case 2: ResultValue.text(context, nodes[index].ref.key)
         case 3: ResultValue.text(context, attributes)
@@ -55,17 +56,18 @@ final class EdgeRows: FactRows {
     let nodeIDs: [Int64]
     private var memo = AttributeJSON.Memo()
 
-    init(_ edges: [EdgeFact], locations: LocationText, nodeIDs: [Int64], order: [Int32], firstID: Int64, documents: DocumentColumn) {
+    init(_ edges: [EdgeFact], locations: LocationText, nodeIDs: [Int64], order: [Int32], firstID: Int64, documents: DocumentColumn,
+         appends: Bool = false) {
         self.edges = edges
         self.locations = locations
         self.nodeIDs = nodeIDs
-        super.init(order: order, firstID: firstID, documents: documents)
+        super.init(order: order, firstID: firstID, documents: documents, appends: appends)
     }
 
     override func result(row: Int, column: Int32, context: OpaquePointer) {
         let index = Int(order[row])
         switch column {
-        case 0: sqlite3_result_int64(context, firstID + Int64(row))
+        case 0: resultID(row: row, context: context)
         case 1: ResultValue.text(context, edges[index].kind.rawValue)
         case 2: sqlite3_result_int64(context, nodeIDs[Int(edges[index].from)])
         case 3: sqlite3_result_int64(context, nodeIDs[Int(edges[index].to)])

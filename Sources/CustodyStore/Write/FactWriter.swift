@@ -54,10 +54,12 @@ struct FactWriter {
             for index in GraphIndexes.rebuiltByBulkLoad { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
         }
         var merges = try StoredFactMerges(db: db)
-        let nodes = try writeNodes(facts, lookUp: !empty, merges: &merges)
+        let nodeOrder = WriteOrder.nodes(facts.nodes)
+        let edgeOrder = empty ? Self.orderEdgesAside(facts.edges, nodeOrder: nodeOrder) : nil
+        let nodes = try writeNodes(facts, order: nodeOrder, lookUp: !empty, merges: &merges)
         timer.mark("nodes")
         let edges = try writeEdges(facts, nodeIDs: nodes.ids, nodeAdded: nodes.added, lookUp: !empty, merges: &merges,
-                                   edgeCache: &edgeCache, timer: &timer)
+                                   edgeCache: &edgeCache, presorted: edgeOrder, timer: &timer)
         try link(facts.nodes.count, facts.nodeDocuments, facts.nodeOccurrences, ids: nodes.ids, added: nodes.added,
                  locations: facts.locations, location: { facts.nodes[$0].location },
                  into: "node_evidence_extra(node_id, document_id, location)")
@@ -75,6 +77,17 @@ struct FactWriter {
         return Written(nodeIDs: nodes.ids, edgeIDs: edges.ids, nodeAdded: nodes.added, edgeAdded: edges.added)
     }
 
+    /// Into an empty graph, node `order[r]` gets the id `r + 1`: the edges' write order,
+    /// which depends on those ids, is worked out on the other core while the nodes are
+    /// written. `writeEdges` uses it only if the nodes did get those ids.
+    private static func orderEdgesAside(_ edges: [EdgeFact], nodeOrder: [Int32])
+        -> (order: Background<[Int32]>, nodeIDs: [Int64])? {
+        guard edges.count >= bulkMinimumFacts else { return nil }
+        var ids = [Int64](repeating: 0, count: nodeOrder.count)
+        for (row, index) in nodeOrder.enumerated() { ids[Int(index)] = Int64(row) + 1 }
+        return (Background { [ids] in WriteOrder.edges(edges, nodeIDs: ids) }, ids)
+    }
+
     private func graphIsEmpty() throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM edges)
@@ -83,9 +96,10 @@ struct FactWriter {
     }
 
     /// Finds the stored nodes, merges attributes into them, inserts the rest.
-    private func writeNodes(_ facts: GroupFacts, lookUp: Bool, merges: inout StoredFactMerges) throws -> (ids: [Int64], added: [Bool]) {
+    /// `order`: the nodes in `WriteOrder.nodes` order.
+    private func writeNodes(_ facts: GroupFacts, order: [Int32], lookUp: Bool, merges: inout StoredFactMerges) throws
+        -> (ids: [Int64], added: [Bool]) {
         var ids = [Int64](repeating: 0, count: facts.nodes.count)
-        let order = WriteOrder.nodes(facts.nodes)
         if lookUp {
             // The stored attributes only where there are new ones to merge: otherwise the
             // unique index answers alone (SQLite reads the row only for a column it lacks).
@@ -109,9 +123,11 @@ struct FactWriter {
         var added = [Bool](repeating: false, count: facts.nodes.count)
         if !newOrder.isEmpty {
             let firstID = try nextID(in: "nodes")
-            try tables.nodes.withRows(NodeRows(facts.nodes, locations: facts.locations, order: newOrder, firstID: firstID, documents: facts.nodeDocuments)) {
+            try tables.nodes.withRows(NodeRows(facts.nodes, locations: facts.locations, order: newOrder, firstID: firstID,
+                                               documents: facts.nodeDocuments, appends: true)) {
                 try db.execute(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)")
             }
+            try checkAppended(newOrder.count, from: firstID, to: "nodes")
             for (row, index) in newOrder.enumerated() {
                 ids[Int(index)] = firstID + Int64(row)
                 added[Int(index)] = true
@@ -124,6 +140,7 @@ struct FactWriter {
     /// SQLite), widens them, inserts the rest.
     private func writeEdges(_ facts: GroupFacts, nodeIDs: [Int64], nodeAdded: [Bool], lookUp: Bool,
                             merges: inout StoredFactMerges, edgeCache: inout EdgeIdentityCache,
+                            presorted: (order: Background<[Int32]>, nodeIDs: [Int64])?,
                             timer: inout PhaseTimer) throws -> (ids: [Int64], added: [Bool]) {
         var ids = [Int64](repeating: 0, count: facts.edges.count)
         func record(_ index: Int, id: Int64, state: StoredFactMerges.EdgeState) {
@@ -175,12 +192,18 @@ struct FactWriter {
         }
         var added = [Bool](repeating: false, count: facts.edges.count)
         let newEdges = lookUp ? facts.edges.indices.filter { ids[$0] == 0 }.map(Int32.init) : nil
-        let order = WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: newEdges)
+        let order = if !lookUp, let presorted, presorted.nodeIDs == nodeIDs {
+            presorted.order.wait()
+        } else {
+            WriteOrder.edges(facts.edges, nodeIDs: nodeIDs, among: newEdges)
+        }
         if !order.isEmpty {
             let firstID = try nextID(in: "edges")
-            try tables.edges.withRows(EdgeRows(facts.edges, locations: facts.locations, nodeIDs: nodeIDs, order: order, firstID: firstID, documents: facts.edgeDocuments)) {
+            try tables.edges.withRows(EdgeRows(facts.edges, locations: facts.locations, nodeIDs: nodeIDs, order: order, firstID: firstID,
+                                               documents: facts.edgeDocuments, appends: true)) {
                 try db.execute(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)")
             }
+            try checkAppended(order.count, from: firstID, to: "edges")
             for (row, index) in order.enumerated() {
                 ids[Int(index)] = firstID + Int64(row)
                 added[Int(index)] = true
@@ -216,6 +239,17 @@ struct FactWriter {
         let rows = links.sorted()
         try tables.evidence.withRows(rows) {
             try db.execute(sql: "INSERT OR IGNORE INTO \(table) SELECT \(ListColumns.evidence) FROM \(tables.evidence.name)")
+        }
+    }
+
+    /// Checks that SQLite numbered `count` appended rows `first`, `first + 1`, … as the ids
+    /// already handed out assume (`FactRows.appends`); it always does for a table whose
+    /// largest id was `first - 1`. A mismatch rolls the document back instead of storing
+    /// evidence links to the wrong facts.
+    private func checkAppended(_ count: Int, from first: Int64, to table: String) throws {
+        let last = db.lastInsertedRowID
+        guard last == first + Int64(count) - 1 else {
+            throw CustodyError(.internalError, "\(table): SQLite numbered the new rows up to \(last), expected \(first + Int64(count) - 1)")
         }
     }
 
