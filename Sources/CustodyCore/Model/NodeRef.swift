@@ -19,7 +19,7 @@ public struct NodeRef: Sendable, Hashable, Comparable, CustomStringConvertible, 
 /// How sure the evidence is: `recorded` when a SHA or digest was written down, `inferred`
 /// when a mutable reference plus a time (or a naming convention) was all there was.
 /// A path is only as certain as its weakest edge.
-public enum Certainty: String, Sendable, Hashable, Codable, Comparable {
+public enum Certainty: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
     case recorded
     case inferred
 

@@ -32,7 +32,7 @@ final class NodeRows: FactRows {
         }
         switch column {
         case 0: resultID(row: row, context: context)
-        case 1: ResultValue.text(context, nodes[index].ref.kind.rawValue)
+        case 1: StaticNames.nodeKinds.result(context, nodes[index].ref.kind)
         case 2: ResultValue.text(context, nodes[index].ref.key)
         case 3: ResultValue.text(context, attributes)
         case 4: ResultValue.int64(context, documents[index])
@@ -68,13 +68,13 @@ final class EdgeRows: FactRows {
         let index = Int(order[row])
         switch column {
         case 0: resultID(row: row, context: context)
-        case 1: ResultValue.text(context, edges[index].kind.rawValue)
+        case 1: StaticNames.edgeKinds.result(context, edges[index].kind)
         case 2: sqlite3_result_int64(context, nodeIDs[Int(edges[index].from)])
         case 3: sqlite3_result_int64(context, nodeIDs[Int(edges[index].to)])
         case 4: ResultValue.text(context, edges[index].qualifier)
         case 5: ResultValue.int64(context, edges[index].firstSeen?.nanosecondsSinceEpoch)
         case 6: ResultValue.int64(context, edges[index].lastSeen?.nanosecondsSinceEpoch)
-        case 7: ResultValue.text(context, edges[index].certainty.rawValue)
+        case 7: StaticNames.certainties.result(context, edges[index].certainty)
         case 8: ResultValue.text(context, edges[index].attributes.isEmpty ? nil : memo.encode(edges[index].attributes))
         case 9: ResultValue.int64(context, documents[index])
         default: ResultValue.text(context, documents[index] == nil ? .none : edges[index].location, of: locations)
