@@ -50,6 +50,8 @@ struct CycloneDXJSONReader {
     let source: String
     /// The document's bytes, for the raw prefix test on property names.
     let bytes: [UInt8]
+    /// Arrays from this many components on are read ahead (`walkReadingAhead`).
+    var readAheadMinimum = 8_192
 
     func read(_ root: JSONValue) throws -> FactBatch {
         guard root.isObject else {
@@ -112,7 +114,7 @@ struct CycloneDXJSONReader {
     /// Adds every component of `array` and, depth first, their nested `components`. Recursion
     /// depth is bounded by the parser's nesting limit (two JSON levels per component level).
     private func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
-        if array.count >= Self.readAheadMinimum { return try walkReadingAhead(array, pointer: pointer, into: &mapper) }
+        if array.count >= readAheadMinimum { return try walkReadingAhead(array, pointer: pointer, into: &mapper) }
         var index = 0
         for element in array.elements {
             let elementPointer = JSONPointerText.child(pointer, index)
@@ -125,8 +127,6 @@ struct CycloneDXJSONReader {
         }
     }
 
-    /// Arrays from this many components on are read ahead (`walkReadingAhead`).
-    static let readAheadMinimum = 8_192
     /// Components read ahead at a time: bounded memory, and the mapper never waits long.
     static let readAheadChunk = 1_024
 
