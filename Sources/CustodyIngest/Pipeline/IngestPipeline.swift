@@ -64,7 +64,11 @@ public struct IngestPipeline: Sendable {
             // Prepared before its transaction opens (preparing reads the database).
             for index in inputs.indices {
                 let prepared = prepare(index, database)
-                report.entries.append(database.writingFirstLoad { commit(prepared) })
+                if case .ready = prepared {
+                    report.entries.append(database.writingFirstLoad { commit(prepared) })
+                } else {
+                    report.entries.append(commit(prepared))
+                }
                 progress?(index + 1, inputs.count, (try? inputs[index].get()) ?? "")
             }
         }
