@@ -113,7 +113,7 @@ struct CycloneDXJSONReader {
 
     /// Adds every component of `array` and, depth first, their nested `components`. Recursion
     /// depth is bounded by the parser's nesting limit (two JSON levels per component level).
-    private func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
+    func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
         if array.count >= readAheadMinimum { return try walkReadingAhead(array, pointer: pointer, into: &mapper) }
         var index = 0
         for element in array.elements {
@@ -127,67 +127,8 @@ struct CycloneDXJSONReader {
         }
     }
 
-    /// Components read ahead at a time: bounded memory, and the mapper never waits long.
-    static let readAheadChunk = 1_024
-
-    /// `walk` over a large array on two cores: the next chunk of components is read from the
-    /// tape and their purls parsed (a third of the fact building of a 100,000-component SBOM,
-    /// and independent per component) on another thread while the mapper adds this chunk's,
-    /// in document order. An error stops the walk where the one-core walk would have: after
-    /// the components, nested ones included, that come before it.
-    private func walkReadingAhead(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
-        let elements = array.elements
-        let reader = self
-        func readAhead(from position: JSONTapePosition, number: Int) -> Background<ComponentChunk>? {
-            guard position < elements.endIndex else { return nil }
-            return Background { reader.readChunk(of: elements, from: position, number: number, pointer: pointer) }
-        }
-        var pending = readAhead(from: elements.startIndex, number: 0)
-        var number = 0
-        while let chunk = pending?.wait() {
-            pending = chunk.error == nil ? readAhead(from: chunk.end, number: number + chunk.components.count) : nil
-            for read in chunk.components {
-                mapper.addComponent(read.component)
-                if let children = read.children {
-                    try walk(children, pointer: JSONPointerText.child(pointer, number) + "/components", into: &mapper)
-                }
-                number += 1
-            }
-            if let error = chunk.error { throw error }
-        }
-    }
-
-    /// Components read ahead: up to `readAheadChunk` of them from where the last chunk
-    /// ended, stopping at the first that fails (`error`); `end` is where the next begins.
-    struct ComponentChunk: Sendable {
-        var components: [(component: CycloneDXComponent, children: JSONValue?)] = []
-        var end: JSONTapePosition
-        var error: (any Error)?
-    }
-
-    /// Reads the components of `elements` from `position` on (the `number`th of the array).
-    private func readChunk(of elements: JSONArrayView, from position: JSONTapePosition, number: Int, pointer: String)
-        -> ComponentChunk {
-        var chunk = ComponentChunk(end: position)
-        chunk.components.reserveCapacity(Self.readAheadChunk)
-        while chunk.components.count < Self.readAheadChunk, chunk.end < elements.endIndex {
-            do {
-                var read = try readComponent(elements[chunk.end], pointer: JSONPointerText.child(pointer, number + chunk.components.count),
-                                             allProperties: false)
-                if let purl = read.component.purl, !purl.isEmpty, read.component.type != "file" {
-                    read.component.parsedPurl = ParsedPurl(purl)
-                }
-                chunk.components.append(read)
-            } catch {
-                chunk.error = error
-                break
-            }
-            chunk.end = elements.index(after: chunk.end)
-        }
-        return chunk
-    }
-
-    private func readComponent(_ value: JSONValue, pointer: String, allProperties: Bool) throws
+    /// (Internal: `walkReadingAhead` reads components on two threads.)
+    func readComponent(_ value: JSONValue, pointer: String, allProperties: Bool) throws
         -> (component: CycloneDXComponent, children: JSONValue?) {
         guard value.isObject else {
             throw reject("a component must be an object, found \(Self.describe(value.kind))", value, pointer)
