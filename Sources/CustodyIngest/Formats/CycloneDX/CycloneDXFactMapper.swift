@@ -83,17 +83,15 @@ struct CycloneDXFactMapper {
             return
         }
         var purl: PackageURL?
-        var key: String?
         if let text = component.purl, !text.isEmpty {
-            switch (component.parsedPurl ?? ParsedPurl(text)).result {
-            case let .success(parsed):
-                (purl, key) = parsed
-            case let .failure(error):
+            do {
+                purl = try PackageURL(parsing: text)
+            } catch {
                 builder.warn("component \(Self.describe(component)) has an invalid purl (\(CycloneDXSubject.message(of: error))); recorded without it",
                              at: component.location)
             }
         }
-        let node = builder.addPackage(purl: purl, identityKey: key, name: component.name, version: component.version,
+        let node = builder.addPackage(purl: purl, name: component.name, version: component.version,
                                       group: component.group, componentType: component.type,
                                       cpe: component.cpe?.isEmpty == false ? component.cpe : nil,
                                       at: component.location)

@@ -50,8 +50,6 @@ struct CycloneDXJSONReader {
     let source: String
     /// The document's bytes, for the raw prefix test on property names.
     let bytes: [UInt8]
-    /// Arrays from this many components on are read ahead (`walkReadingAhead`).
-    var readAheadMinimum = 8_192
 
     func read(_ root: JSONValue) throws -> FactBatch {
         guard root.isObject else {
@@ -113,8 +111,7 @@ struct CycloneDXJSONReader {
 
     /// Adds every component of `array` and, depth first, their nested `components`. Recursion
     /// depth is bounded by the parser's nesting limit (two JSON levels per component level).
-    func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
-        if array.count >= readAheadMinimum { return try walkReadingAhead(array, pointer: pointer, into: &mapper) }
+    private func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
         var index = 0
         for element in array.elements {
             let elementPointer = JSONPointerText.child(pointer, index)
@@ -127,8 +124,7 @@ struct CycloneDXJSONReader {
         }
     }
 
-    /// (Internal: `walkReadingAhead` reads components on two threads.)
-    func readComponent(_ value: JSONValue, pointer: String, allProperties: Bool) throws
+    private func readComponent(_ value: JSONValue, pointer: String, allProperties: Bool) throws
         -> (component: CycloneDXComponent, children: JSONValue?) {
         guard value.isObject else {
             throw reject("a component must be an object, found \(Self.describe(value.kind))", value, pointer)

@@ -54,9 +54,6 @@ struct CycloneDXComponent: Sendable {
     var properties: [CycloneDXProperty] = []
     /// JSON pointer (`/components/3/components/0`) or `line:N`.
     var location: String
-    /// `purl` parsed, with its node key, when that was done ahead on another core
-    /// (`CycloneDXJSONReader.walkReadingAhead`); nil when the mapper is to parse it.
-    var parsedPurl: ParsedPurl?
 
     init(location: String) {
         self.location = location
@@ -65,15 +62,6 @@ struct CycloneDXComponent: Sendable {
     /// The values of every property called `name`, in document order.
     func properties(named name: String) -> [String] {
         properties.compactMap { $0.name == name ? $0.value : nil }
-    }
-}
-
-/// A component's purl parsed, or why it could not be.
-struct ParsedPurl: Sendable {
-    let result: Result<(purl: PackageURL, key: String), any Error>
-
-    init(_ text: String) {
-        result = Result { let purl = try PackageURL(parsing: text); return (purl, purl.identityKey) }
     }
 }
 

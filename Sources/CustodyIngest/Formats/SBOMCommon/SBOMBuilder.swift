@@ -96,13 +96,12 @@ public struct SBOMBuilder {
 
     /// Adds a component as a package node. Returns nil only for entries that are not
     /// packages (files), which the caller skips.
-    /// `identityKey`: `purl.identityKey` when the caller computed it already.
-    public mutating func addPackage(purl: PackageURL?, identityKey: String? = nil, name: String?, version: String?, group: String? = nil,
+    public mutating func addPackage(purl: PackageURL?, name: String?, version: String?, group: String? = nil,
                                     componentType: String? = nil, cpe: String? = nil, at location: String?) -> LocalNodeID {
         if let purl {
             var attributes = packageAttributes(purl, componentType: componentType)
             if let cpe { attributes["cpe"] = cpe }
-            return batch.node(.package, identityKey ?? purl.identityKey, attributes: attributes, at: location, package: PackageColumns(purl))
+            return batch.node(.package, purl.identityKey, attributes: attributes, at: location, package: PackageColumns(purl))
         }
         let synthesized = PackageURL(type: "generic", namespace: group?.isEmpty == false ? group : nil,
                                      name: (name?.isEmpty == false ? name : nil) ?? "unnamed", version: version)
