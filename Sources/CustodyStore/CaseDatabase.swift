@@ -68,6 +68,12 @@ public final class CaseDatabase: Sendable {
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
         } catch {
+            // A rollback journal left by an ingest that was killed during a first load
+            // (`writingFirstLoad`): only a writable open can roll the write back.
+            if readOnly, let size = try? FileManager.default.attributesOfItem(atPath: path + "-journal")[.size] as? Int, size > 0 {
+                throw CustodyError(.database, "\(path) holds the unfinished write of an interrupted ingest (\(path)-journal)",
+                                   cause: "run the interrupted custody ingest again: it rolls the unfinished write back first; nothing stored before is lost")
+            }
             throw CustodyError(.database, "cannot open case database \(path)", cause: "\(error)")
         }
         try checkSchema(readOnly: readOnly)

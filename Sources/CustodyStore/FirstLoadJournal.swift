@@ -12,7 +12,8 @@ extension CaseDatabase {
     /// original of pages that existed before the transaction, which in an empty case is the
     /// schema's few root pages: every other page goes straight to the database file, once,
     /// and is synced once at commit. Atomicity and durability are those of SQLite's
-    /// rollback journal: a crash leaves a hot journal that the next open rolls back.
+    /// rollback journal: a crash leaves a hot journal that the next writable open rolls back
+    /// (read-only opens cannot, and say so: `CaseDatabase.init`).
     ///
     /// Leaving WAL needs an exclusive lock; if another connection (a reader, another
     /// ingest) holds the case open, the switch fails at once and `body` runs in WAL as

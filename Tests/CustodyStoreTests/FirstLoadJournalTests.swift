@@ -1,6 +1,7 @@
 import CustodyCore
 import CustodyStore
 import Foundation
+import GRDB
 import Testing
 
 /// `CaseDatabase.writingFirstLoad`: the first load into an empty case writes through a
@@ -75,5 +76,35 @@ import Testing
         #expect(try Self.count("nodes", db) == "0")
         #expect(try Self.count("documents", db) == "0")
         #expect(try Self.journalMode(db) == "wal")
+    }
+
+    /// A first load killed mid-write leaves a hot rollback journal: read-only opens cannot roll
+    /// it back and say what to do; the next writable open does roll it back.
+    @Test func interruptedFirstLoadIsExplainedThenRolledBack() throws {
+        let path = temporaryDatabasePath()
+        _ = try CaseDatabase(path: path)  // migrated, closed again
+        let interrupted = temporaryDatabasePath("interrupted")
+        // The files of a rollback-journal write in progress, copied as a crash would leave them.
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete")
+            try db.execute(sql: "PRAGMA cache_size = 2")
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.execute(sql: "INSERT INTO nodes(kind, key) SELECT 'package', 'pkg:npm/p' || value FROM json_each(?)",
+                           arguments: ["[" + (0..<5_000).map(String.init).joined(separator: ",") + "]"])
+            try FileManager.default.copyItem(atPath: path, toPath: interrupted)
+            try FileManager.default.copyItem(atPath: path + "-journal", toPath: interrupted + "-journal")
+            try db.execute(sql: "ROLLBACK")
+        }
+        #expect {
+            _ = try CaseDatabase(path: interrupted, readOnly: true)
+        } throws: { error in
+            guard let error = error as? CustodyError else { return false }
+            return error.message.contains("unfinished write") && error.cause?.contains("custody ingest") == true
+        }
+        let recovered = try CaseDatabase(path: interrupted)
+        #expect(try Self.count("nodes", recovered) == "0")
+        #expect(try Self.journalMode(recovered) == "wal")
+        #expect(try recovered.runReadOnly(sql: "SELECT * FROM pragma_integrity_check").rows.first?.first?.text == "ok")
     }
 }
