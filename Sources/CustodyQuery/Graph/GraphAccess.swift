@@ -78,15 +78,18 @@ final class GraphAccess {
         let list = Self.jsonList(ids)
         guard list != "[]", !kinds.isEmpty else { return [] }
         let (near, far) = direction == .outgoing ? ("e.src", "e.dst") : ("e.dst", "e.src")
-        let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
         // One kind asked for (most hops): every row has it, its text need not be read and looked up.
         let onlyKind = kinds.count == 1 ? kinds[0] : nil
+        // `=` for one kind, not `IN` of one: SQLite uses a partial index (`edges_ran_by_dst`)
+        // only for a query whose terms imply the index's `WHERE kind = …`.
+        let kindTest = onlyKind.map { "e.kind = '\($0.rawValue)'" }
+            ?? "e.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")))"
         var out: [Edge] = []
         try reader.forEachRow("""
             SELECT e.id, e.kind, e.src, e.dst, e.qualifier, e.first_seen, e.last_seen, e.certainty, e.attrs,
                    o.id, o.kind, o.key, CASE WHEN o.kind IN (\(Self.attributeKinds)) THEN o.attrs END, e.document_id
             FROM edges e JOIN nodes o ON o.id = \(far)
-            WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
+            WHERE \(near) IN (SELECT value FROM json_each(?)) AND \(kindTest)
             """, [.text(list)]) { row in
             guard let id = row.int64(0), let kind = onlyKind ?? row.text(1).flatMap({ Self.edgeKinds[$0] }),
                   let source = row.int64(2), let target = row.int64(3) else { return }
@@ -135,13 +138,18 @@ final class GraphAccess {
         distinct.removeDuplicatesInSorted()
         let list = Self.jsonList(distinct)
         guard list != "[]", !kinds.isEmpty else { return [] }
-        let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let names = kinds.map(\.rawValue).sorted()
+        let kindList = names.map { "'\($0)'" }.joined(separator: ",")
         var groups: [(key: String, sources: [Int64])] = []
         var group: [Int64: Int] = [:]
+        // The kinds are sought as one range of the `(src, kind, …)` key and tested after (`+`
+        // keeps SQLite from seeking each kind of the `IN` list): one seek per id instead of
+        // one per id and kind, and a holder has few edges of the kinds in between. Rows come
+        // in the same order (by source, then kind, then target).
         try reader.forEachRow("""
             SELECT e.src, e.dst, o.key FROM json_each(?) j CROSS JOIN edges e JOIN nodes o ON o.id = e.dst
-            WHERE e.src = j.value AND e.kind IN (\(kindList)) AND o.kind = ?
-            """, [.text(list), .text(targetKind.rawValue)]) { row in
+            WHERE e.src = j.value AND e.kind BETWEEN ? AND ? AND +e.kind IN (\(kindList)) AND o.kind = ?
+            """, [.text(list), .text(names[0]), .text(names[names.count - 1]), .text(targetKind.rawValue)]) { row in
             guard let source = row.int64(0), let target = row.int64(1) else { return }
             if let index = group[target] {
                 groups[index].sources.append(source)
