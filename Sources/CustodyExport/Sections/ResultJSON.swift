@@ -14,7 +14,7 @@ enum ResultJSON {
     static func blastRadiusUTF8(_ result: R) -> [UInt8] {
         var w = JSONWriter(capacity: 4096 + result.paths.count * 600 + result.workloads.count * 400)
         blastRadius(result, into: &w)
-        return w.bytes
+        return w.bytes.array
     }
 
     /// The answer's JSON handed to `sink` in pieces (`JSONWriter(flushAt:sink:)`).
