@@ -96,15 +96,26 @@ final class GraphAccess {
             let edge = Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             lastSeen: row.int64(6).map(Timestamp.init(nanosecondsSinceEpoch:)),
-                            certainty: row.text(7) == "recorded" ? .recorded : .inferred,
+                            certainty: row.withUTF8(7) { $0.elementsEqual(Self.recorded) } == true ? .recorded : .inferred,
                             attributesJSON: row.text(8), documentID: row.int64(13))
             out.append(edge)
             if let other = row.int64(9), nodes[other] == nil { cache(row, from: 9) }
         }
         // In id order, as callers expect; sorted here rather than by SQLite (`ORDER BY e.id`),
         // whose sorter carried every column of every row: a third of a 9,000-edge hop.
-        out.sort { $0.id < $1.id }
-        return out
+        return Self.sortedByID(out)
+    }
+
+    /// `Certainty.recorded` as stored, compared with the column's bytes (no `String` per row).
+    private static let recorded = Array(Certainty.recorded.rawValue.utf8)
+
+    /// Edges in id order. Rows often come in it already (checked first); else their positions
+    /// are sorted, with the ids beside them, and the edges (~100-byte values) moved once each.
+    private static func sortedByID(_ edges: [Edge]) -> [Edge] {
+        if zip(edges, edges.dropFirst()).allSatisfy({ $0.id < $1.id }) { return edges }
+        var order = edges.indices.map { (id: edges[$0].id, index: $0) }
+        order.sort { $0.id < $1.id }
+        return order.map { edges[$0.index] }
     }
 
     /// The slot of an edge a path follows, stored on first use: paths refer to edges by slot,
