@@ -228,28 +228,10 @@ final class GraphAccess {
         return try documents(links)
     }
 
-    /// The documents behind edges this query read, which carry their first document
-    /// (`Edge.documentID`): only the further ones are read, from `edge_evidence_extra` (a
-    /// large blast radius used to read every edge row of its paths a second time here).
-    /// Locations are not read: answers show documents, not where in them.
-    func evidence(of edges: some Collection<Edge>) throws -> [Int64: [DocumentLink]] {
-        guard !edges.isEmpty else { return [:] }
-        var links: [(edge: Int64, document: Int64, location: String?)] = []
-        links.reserveCapacity(edges.count)
-        for edge in edges { if let document = edge.documentID { links.append((edge.id, document, nil)) } }
-        if try hasExtraEvidence() {
-            try reader.forEachRow("SELECT edge_id, document_id FROM edge_evidence_extra WHERE edge_id IN (SELECT value FROM json_each(?))",
-                                  [.text(Self.jsonList(edges.lazy.map(\.id)))]) { row in
-                if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, nil)) }
-            }
-        }
-        return try documents(links)
-    }
-
     private var extraEvidence: Bool?
 
     /// Whether any edge has more than one document (else the extra links need no lookup).
-    private func hasExtraEvidence() throws -> Bool {
+    func hasExtraEvidence() throws -> Bool {
         if let extraEvidence { return extraEvidence }
         var found = false
         try reader.forEachRow("SELECT 1 FROM edge_evidence_extra LIMIT 1") { _ in found = true }
@@ -259,14 +241,7 @@ final class GraphAccess {
 
     /// Links resolved to documents, each edge's sorted by hash; documents read once each.
     private func documents(_ links: [(edge: Int64, document: Int64, location: String?)]) throws -> [Int64: [DocumentLink]] {
-        let missing = Set(links.map(\.document)).filter { documents[$0] == nil }
-        if !missing.isEmpty {
-            try reader.forEachRow("SELECT id, sha256, format, source FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-                                  [.text(Self.jsonList(missing))]) { row in
-                guard let id = row.int64(0) else { return }
-                documents[id] = DocumentLink(sha256: row.text(1) ?? "", format: row.text(2) ?? "", source: row.text(3) ?? "")
-            }
-        }
+        try loadDocuments(links.map(\.document))
         var out: [Int64: [DocumentLink]] = [:]
         out.reserveCapacity(links.count)
         for link in links {
@@ -277,6 +252,20 @@ final class GraphAccess {
         for index in out.values.indices where out.values[index].count > 1 { out.values[index].sort { $0.sha256 < $1.sha256 } }
         return out
     }
+
+    /// Reads the documents of `ids` not read yet, in one statement.
+    func loadDocuments(_ ids: some Sequence<Int64>) throws {
+        let missing = Set(ids).filter { documents[$0] == nil }
+        guard !missing.isEmpty else { return }
+        try reader.forEachRow("SELECT id, sha256, format, source FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                              [.text(Self.jsonList(missing))]) { row in
+            guard let id = row.int64(0) else { return }
+            documents[id] = DocumentLink(sha256: row.text(1) ?? "", format: row.text(2) ?? "", source: row.text(3) ?? "")
+        }
+    }
+
+    /// A document read by `loadDocuments` (nil if it is not stored).
+    func document(_ id: Int64) -> DocumentLink? { documents[id] }
 
     @discardableResult
     private func cache(_ row: RawRow, from column: Int32) -> Node? {
