@@ -225,7 +225,7 @@ def sample_run(args, con, packages, fmt):
         d = time_duckdb(con, DUCK_BLAST, {"purl": purl}, args.sample_runs, raw=True)
         d_walls += d["times"]; d_cpus += d["cpus"]
         if args.baseline:
-            b = time_custody(args.baseline, ["blast-radius", "--package", purl, "--format", fmt, "--db", args.db],
+            b = time_custody(args.baseline, ["blast-radius", "--package", purl, "--format", fmt, "--db", args.baseline_db or args.db],
                              args.sample_runs, raw=True)
             b_walls += b["walls"]; b_cpus += b["cpus"]
     custody = {"median_ms": statistics.median(walls), "p99_ms": pct(walls, 99), "max_ms": max(walls),
@@ -249,6 +249,8 @@ def main():
     parser.add_argument("--sample-runs", type=int, default=3, help="timed runs of each sampled package")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--baseline", help="an earlier custody binary, timed alongside (before/after)")
+    parser.add_argument("--baseline-db", help="the case database the baseline reads (default: --db): a custody from "
+                        "before a schema migration refuses a database a newer one migrated; a copy of the same facts")
     parser.add_argument("--out")
     args = parser.parse_args()
 
@@ -267,7 +269,8 @@ def main():
     def custody(question):
         c = time_custody(args.custody, question, args.runs)
         if args.baseline:
-            b = time_custody(args.baseline, question, args.runs)
+            b = time_custody(args.baseline, [args.baseline_db if a == args.db and args.baseline_db else a for a in question],
+                             args.runs)
             c["baseline"] = {k: b[k] for k in ("median_ms", "p99_ms", "cpu_median_ms", "cpu_p99_ms", "query_median_ms", "render_median_ms")}
         return c
 

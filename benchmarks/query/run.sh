@@ -13,6 +13,8 @@
 #   BENCH_SAMPLE_RUNS=N  timed runs per sampled package (default 3)
 #   CUSTODY_BIN=PATH     use this custody binary instead of building one
 #   BENCH_BASELINE=PATH  also time this (earlier) custody binary, for before/after figures
+#   BENCH_BASELINE_DB=PATH  the case database the baseline reads (a copy of the graph from
+#                        before a migration the new binary applied, which the baseline refuses)
 #   BENCH_REGENERATE=1   regenerate the graph
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,4 +51,5 @@ fi
 
 "$VENV/bin/python" "$HERE/bench.py" --custody "$CUSTODY_BIN" --db "$DB" --runs "${BENCH_RUNS:-30}" \
   --sample "${BENCH_SAMPLE:-60}" --sample-runs "${BENCH_SAMPLE_RUNS:-3}" \
-  ${BENCH_BASELINE:+--baseline "$BENCH_BASELINE"} --out "$OUT/results.json"
+  ${BENCH_BASELINE:+--baseline "$BENCH_BASELINE"} ${BENCH_BASELINE_DB:+--baseline-db "$BENCH_BASELINE_DB"} \
+  --out "$OUT/results.json"

@@ -48,7 +48,8 @@ struct BlastRadiusCommand: ParsableCommand {
         let result = try opened.read { reader in
             // A terminal table shows the first rows of each section and counts the others.
             try BlastRadiusEngine(reader: reader, window: window, includePaths: output.format == .json,
-                                  rowLimit: output.format == .table ? BlastRadiusRendering.terminalRowLimit : nil).run(subject)
+                                  rowLimit: output.format == .table ? BlastRadiusRendering.terminalRowLimit : nil,
+                                  keepWalk: { ProcessLifetime.keep($0) }).run(subject)
         }
         let queried = clock.now
         BlastRadiusRendering.write(result, format: output.format) { Console.out(buffer: $0) }

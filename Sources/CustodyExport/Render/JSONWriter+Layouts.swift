@@ -44,7 +44,7 @@ struct JSONObjectLayout {
 
 /// The members of one object of a `JSONObjectLayout`, given in the layout's order.
 struct JSONLaidOutMembers {
-    fileprivate var bytes: [UInt8]
+    fileprivate var bytes: ByteBuffer
     fileprivate let layout: JSONObjectLayout
     fileprivate var next = 0
 
@@ -85,7 +85,7 @@ extension JSONWriter {
     mutating func object(_ layout: JSONObjectLayout, _ body: (inout JSONLaidOutMembers) -> Void) {
         if layout.isInline { inline { $0.beginValue() } } else { beginValue() }
         bytes.append(0x7B)
-        var members = JSONLaidOutMembers(bytes: [], layout: layout)
+        var members = JSONLaidOutMembers(bytes: .empty, layout: layout)
         swap(&bytes, &members.bytes)
         body(&members)
         swap(&bytes, &members.bytes)
@@ -104,7 +104,7 @@ extension JSONWriter {
         for piece in pieces {
             if !first { bytes.append(0x2C); bytes.append(0x20) }
             first = false
-            bytes.append(contentsOf: piece)
+            bytes.append(piece)
         }
         if !first {
             bytes.append(0x0A)

@@ -3,7 +3,7 @@
 /// milliseconds. Objects and arrays are laid out one member per line (2-space indent), except
 /// inside `inline`, where a small object (a path element) stays on one line.
 struct JSONWriter {
-    var bytes: [UInt8] = []
+    var bytes: ByteBuffer
     private(set) var indent = 0
     private var inlineDepth = 0
     /// Whether the current container already has a member (a comma is due).
@@ -16,7 +16,7 @@ struct JSONWriter {
     init(capacity: Int = 1 << 16) {
         sink = nil
         flushAt = .max
-        bytes.reserveCapacity(capacity)
+        bytes = ByteBuffer(capacity: capacity)
     }
 
     /// A writer that hands its text to `sink` in pieces of about `flushAt` bytes, each after
@@ -25,17 +25,17 @@ struct JSONWriter {
     init(flushAt: Int, sink: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
         self.sink = sink
         self.flushAt = flushAt
-        bytes.reserveCapacity(flushAt + flushAt / 4)
+        bytes = ByteBuffer(capacity: flushAt + flushAt / 4)
     }
 
     /// Hands what is left to the sink (a writer with one).
     mutating func finish() {
         guard let sink, !bytes.isEmpty else { return }
         bytes.withUnsafeBufferPointer(sink)
-        bytes.removeAll(keepingCapacity: true)
+        bytes.removeAll()
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         open(0x7B)
@@ -61,7 +61,7 @@ struct JSONWriter {
     mutating func key(_ name: StaticString) {
         separate()
         bytes.append(0x22)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         bytes.append(0x22)
         bytes.append(0x3A)
         bytes.append(0x20)
@@ -109,7 +109,7 @@ struct JSONWriter {
     /// from a piece of a larger buffer.
     mutating func raw(_ value: UnsafeBufferPointer<UInt8>) {
         beginValue()
-        bytes.append(contentsOf: value)
+        bytes.append(value)
     }
 
     mutating func strings(_ values: [String]) {
@@ -156,7 +156,7 @@ struct JSONWriter {
     mutating func flushIfFull() {
         if inlineDepth == 0, bytes.count >= flushAt, let sink {
             bytes.withUnsafeBufferPointer(sink)
-            bytes.removeAll(keepingCapacity: true)
+            bytes.removeAll()
         }
     }
 
@@ -170,6 +170,10 @@ struct JSONWriter {
     }
 
     static func appendIndentation(_ depth: Int, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: repeatElement(0x20, count: depth * 2))
+    }
+
+    static func appendIndentation(_ depth: Int, to bytes: inout ByteBuffer) {
         if depth * 2 <= spaces.count {
             bytes.append(contentsOf: spaces[0..<(depth * 2)])
         } else {
@@ -184,13 +188,13 @@ struct JSONWriter {
     }
 
     /// `text` as a JSON string.
-    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    static func appendQuoted(_ text: String, to bytes: inout ByteBuffer) {
         bytes.append(0x22)
         var text = text
         let plain = text.withUTF8 { buffer in
             // Most keys and values need no escaping: copy them in one go.
             if needsEscaping(buffer) { return false }
-            bytes.append(contentsOf: buffer)
+            bytes.append(buffer)
             return true
         }
         if plain {
@@ -206,7 +210,7 @@ struct JSONWriter {
             case 0x09: bytes.append(0x5C); bytes.append(0x74)
             case 0x00..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                for escaped in [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] { bytes.append(escaped) }
             default: bytes.append(byte)
             }
         }

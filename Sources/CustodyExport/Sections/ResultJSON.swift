@@ -14,7 +14,7 @@ enum ResultJSON {
     static func blastRadiusUTF8(_ result: R) -> [UInt8] {
         var w = JSONWriter(capacity: 4096 + result.paths.count * 600 + result.workloads.count * 400)
         blastRadius(result, into: &w)
-        return w.bytes
+        return w.bytes.array
     }
 
     /// The answer's JSON handed to `sink` in pieces (`JSONWriter(flushAt:sink:)`).
@@ -150,11 +150,14 @@ enum ResultJSON {
             self.element(&texts, element, layouts)
             offsets.append(texts.bytes.count)
         }
+        // A constant for the closure below: a captured `var` is boxed, and each of the
+        // hundreds of thousands of reads through the box was checked for exclusive access.
+        let bounds = offsets
         texts.bytes.withUnsafeBufferPointer { all in
             w.array { w in
                 for layout in paths.layout {
                     // As `element` values each in `inline`: `[{…}, {…}` on one line, `]` on the next.
-                    w.array(ofRaw: layout.lazy.map { UnsafeBufferPointer(rebasing: all[offsets[Int($0)]..<offsets[Int($0) + 1]]) })
+                    w.array(ofRaw: layout.lazy.map { UnsafeBufferPointer(rebasing: all[bounds[Int($0)]..<bounds[Int($0) + 1]]) })
                 }
             }
         }

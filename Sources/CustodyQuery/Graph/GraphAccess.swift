@@ -78,30 +78,44 @@ final class GraphAccess {
         let list = Self.jsonList(ids)
         guard list != "[]", !kinds.isEmpty else { return [] }
         let (near, far) = direction == .outgoing ? ("e.src", "e.dst") : ("e.dst", "e.src")
-        let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
         // One kind asked for (most hops): every row has it, its text need not be read and looked up.
         let onlyKind = kinds.count == 1 ? kinds[0] : nil
+        // `=` for one kind, not `IN` of one: SQLite uses a partial index (`edges_ran_by_dst`)
+        // only for a query whose terms imply the index's `WHERE kind = …`.
+        let kindTest = onlyKind.map { "e.kind = '\($0.rawValue)'" }
+            ?? "e.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")))"
         var out: [Edge] = []
         try reader.forEachRow("""
             SELECT e.id, e.kind, e.src, e.dst, e.qualifier, e.first_seen, e.last_seen, e.certainty, e.attrs,
                    o.id, o.kind, o.key, CASE WHEN o.kind IN (\(Self.attributeKinds)) THEN o.attrs END, e.document_id
             FROM edges e JOIN nodes o ON o.id = \(far)
-            WHERE \(near) IN (SELECT value FROM json_each(?)) AND e.kind IN (\(kindList))
+            WHERE \(near) IN (SELECT value FROM json_each(?)) AND \(kindTest)
             """, [.text(list)]) { row in
             guard let id = row.int64(0), let kind = onlyKind ?? row.text(1).flatMap({ Self.edgeKinds[$0] }),
                   let source = row.int64(2), let target = row.int64(3) else { return }
             let edge = Edge(id: id, kind: kind, source: source, target: target, qualifier: row.text(4) ?? "",
                             firstSeen: row.int64(5).map(Timestamp.init(nanosecondsSinceEpoch:)),
                             lastSeen: row.int64(6).map(Timestamp.init(nanosecondsSinceEpoch:)),
-                            certainty: row.text(7) == "recorded" ? .recorded : .inferred,
+                            certainty: row.withUTF8(7) { $0.elementsEqual(Self.recorded) } == true ? .recorded : .inferred,
                             attributesJSON: row.text(8), documentID: row.int64(13))
             out.append(edge)
             if let other = row.int64(9), nodes[other] == nil { cache(row, from: 9) }
         }
         // In id order, as callers expect; sorted here rather than by SQLite (`ORDER BY e.id`),
         // whose sorter carried every column of every row: a third of a 9,000-edge hop.
-        out.sort { $0.id < $1.id }
-        return out
+        return Self.sortedByID(out)
+    }
+
+    /// `Certainty.recorded` as stored, compared with the column's bytes (no `String` per row).
+    private static let recorded = Array(Certainty.recorded.rawValue.utf8)
+
+    /// Edges in id order. Rows often come in it already (checked first); else their positions
+    /// are sorted, with the ids beside them, and the edges (~100-byte values) moved once each.
+    private static func sortedByID(_ edges: [Edge]) -> [Edge] {
+        if zip(edges, edges.dropFirst()).allSatisfy({ $0.id < $1.id }) { return edges }
+        var order = edges.indices.map { (id: edges[$0].id, index: $0) }
+        order.sort { $0.id < $1.id }
+        return order.map { edges[$0.index] }
     }
 
     /// The slot of an edge a path follows, stored on first use: paths refer to edges by slot,
@@ -135,13 +149,18 @@ final class GraphAccess {
         distinct.removeDuplicatesInSorted()
         let list = Self.jsonList(distinct)
         guard list != "[]", !kinds.isEmpty else { return [] }
-        let kindList = kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let names = kinds.map(\.rawValue).sorted()
+        let kindList = names.map { "'\($0)'" }.joined(separator: ",")
         var groups: [(key: String, sources: [Int64])] = []
         var group: [Int64: Int] = [:]
+        // The kinds are sought as one range of the `(src, kind, …)` key and tested after (`+`
+        // keeps SQLite from seeking each kind of the `IN` list): one seek per id instead of
+        // one per id and kind, and a holder has few edges of the kinds in between. Rows come
+        // in the same order (by source, then kind, then target).
         try reader.forEachRow("""
             SELECT e.src, e.dst, o.key FROM json_each(?) j CROSS JOIN edges e JOIN nodes o ON o.id = e.dst
-            WHERE e.src = j.value AND e.kind IN (\(kindList)) AND o.kind = ?
-            """, [.text(list), .text(targetKind.rawValue)]) { row in
+            WHERE e.src = j.value AND e.kind BETWEEN ? AND ? AND +e.kind IN (\(kindList)) AND o.kind = ?
+            """, [.text(list), .text(names[0]), .text(names[names.count - 1]), .text(targetKind.rawValue)]) { row in
             guard let source = row.int64(0), let target = row.int64(1) else { return }
             if let index = group[target] {
                 groups[index].sources.append(source)
@@ -209,28 +228,10 @@ final class GraphAccess {
         return try documents(links)
     }
 
-    /// The documents behind edges this query read, which carry their first document
-    /// (`Edge.documentID`): only the further ones are read, from `edge_evidence_extra` (a
-    /// large blast radius used to read every edge row of its paths a second time here).
-    /// Locations are not read: answers show documents, not where in them.
-    func evidence(of edges: some Collection<Edge>) throws -> [Int64: [DocumentLink]] {
-        guard !edges.isEmpty else { return [:] }
-        var links: [(edge: Int64, document: Int64, location: String?)] = []
-        links.reserveCapacity(edges.count)
-        for edge in edges { if let document = edge.documentID { links.append((edge.id, document, nil)) } }
-        if try hasExtraEvidence() {
-            try reader.forEachRow("SELECT edge_id, document_id FROM edge_evidence_extra WHERE edge_id IN (SELECT value FROM json_each(?))",
-                                  [.text(Self.jsonList(edges.lazy.map(\.id)))]) { row in
-                if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, nil)) }
-            }
-        }
-        return try documents(links)
-    }
-
     private var extraEvidence: Bool?
 
     /// Whether any edge has more than one document (else the extra links need no lookup).
-    private func hasExtraEvidence() throws -> Bool {
+    func hasExtraEvidence() throws -> Bool {
         if let extraEvidence { return extraEvidence }
         var found = false
         try reader.forEachRow("SELECT 1 FROM edge_evidence_extra LIMIT 1") { _ in found = true }
@@ -240,14 +241,7 @@ final class GraphAccess {
 
     /// Links resolved to documents, each edge's sorted by hash; documents read once each.
     private func documents(_ links: [(edge: Int64, document: Int64, location: String?)]) throws -> [Int64: [DocumentLink]] {
-        let missing = Set(links.map(\.document)).filter { documents[$0] == nil }
-        if !missing.isEmpty {
-            try reader.forEachRow("SELECT id, sha256, format, source FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-                                  [.text(Self.jsonList(missing))]) { row in
-                guard let id = row.int64(0) else { return }
-                documents[id] = DocumentLink(sha256: row.text(1) ?? "", format: row.text(2) ?? "", source: row.text(3) ?? "")
-            }
-        }
+        try loadDocuments(links.map(\.document))
         var out: [Int64: [DocumentLink]] = [:]
         out.reserveCapacity(links.count)
         for link in links {
@@ -258,6 +252,20 @@ final class GraphAccess {
         for index in out.values.indices where out.values[index].count > 1 { out.values[index].sort { $0.sha256 < $1.sha256 } }
         return out
     }
+
+    /// Reads the documents of `ids` not read yet, in one statement.
+    func loadDocuments(_ ids: some Sequence<Int64>) throws {
+        let missing = Set(ids).filter { documents[$0] == nil }
+        guard !missing.isEmpty else { return }
+        try reader.forEachRow("SELECT id, sha256, format, source FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                              [.text(Self.jsonList(missing))]) { row in
+            guard let id = row.int64(0) else { return }
+            documents[id] = DocumentLink(sha256: row.text(1) ?? "", format: row.text(2) ?? "", source: row.text(3) ?? "")
+        }
+    }
+
+    /// A document read by `loadDocuments` (nil if it is not stored).
+    func document(_ id: Int64) -> DocumentLink? { documents[id] }
 
     @discardableResult
     private func cache(_ row: RawRow, from column: Int32) -> Node? {

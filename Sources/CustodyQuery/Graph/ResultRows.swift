@@ -197,8 +197,12 @@ struct ResultRows {
                 if !edgeSeen[slot] { edgeSeen[slot] = true; slots.append(step.edgeSlot) }
             }
         }
-        let links = try graph.evidence(of: slots.lazy.map { graph.edge(at: $0) })
-        var evidence: [String: Result.Evidence] = [:]
+        let links = try graph.evidence(of: slots.map { graph.edge(at: $0) })
+        /// Per edge slot, its position in `slots` (and in `links`).
+        var positionOfSlot = [Int](repeating: -1, count: edgeSeen.count)
+        for (position, slot) in slots.enumerated() { positionOfSlot[Int(slot)] = position }
+        var evidence: [Result.Evidence] = []
+        var documentListed = [Bool](repeating: false, count: links.documents.count)
         var list = PathList()
         /// Per edge slot: its element, and the element of the node a step reached through it
         /// (with that node's id: an edge may be followed in either direction), -1 until built.
@@ -220,13 +224,15 @@ struct ResultRows {
                     let slot = Int(step.edgeSlot)
                     if edgeElements[slot] < 0 {
                         let edge = graph.edge(at: step.edgeSlot)
-                        let documents = links[edge.id] ?? []
-                        for link in documents where evidence[link.sha256] == nil {
-                            evidence[link.sha256] = Result.Evidence(sha256: link.sha256, format: link.format, source: link.source)
+                        let documents = links.documents(ofEdgeAt: positionOfSlot[slot])
+                        for document in documents where !documentListed[document] {
+                            documentListed[document] = true
+                            let link = links.documents[document]
+                            evidence.append(Result.Evidence(sha256: link.sha256, format: link.format, source: link.source))
                         }
                         edgeElements[slot] = list.add(Result.PathElement(edge: edge.kind.rawValue, first_seen: edge.firstSeen.map(times.text),
                                                                          last_seen: edge.lastSeen.map(times.text), certainty: edge.certainty.rawValue,
-                                                                         evidence: documents.map(\.sha256)))
+                                                                         evidence: documents.map { links.documents[$0].sha256 }))
                     }
                     layout.append(edgeElements[slot])
                     let after = nodesAfterEdge[slot]
@@ -252,7 +258,7 @@ struct ResultRows {
             }
             list.append(layout: layout)
         }
-        return (list, evidence.values.sorted { $0.sha256 < $1.sha256 })
+        return (list, evidence.sorted { $0.sha256 < $1.sha256 })
     }
 }
 

@@ -22,12 +22,16 @@ enum Migrations {
         migrator.registerMigration("v3-write-indexes") { db in
             try db.execute(sql: GraphIndexes.v3WriteIndexes)
         }
+        migrator.registerMigration("v4-ran-index") { db in
+            try db.execute(sql: GraphIndexes.v4RanIndex)
+        }
         return migrator
     }
 
-    /// Migrations that only speed up writes: a read-only open of a database that lacks them
-    /// (written by an older custody) still works; the next ingest adds them.
-    static let notNeededForReading: Set<String> = ["v3-write-indexes"]
+    /// Migrations that only add indexes: a read-only open of a database that lacks them
+    /// (written by an older custody) still works, and answers the same, only slower; the
+    /// next ingest adds them.
+    static let notNeededForReading: Set<String> = ["v3-write-indexes", "v4-ran-index"]
 
     /// Names of every migration this build knows, in order.
     static var knownIdentifiers: [String] { migrator.migrations }
