@@ -158,7 +158,7 @@ FLEET_COUNT="$(find "$FLEET" -type f -name '*.json' | wc -l)"
 
 fresh_db() {  # fresh_db NAME -> path of an absent database file
     local db="$DB_DIR/$1.db"
-    rm -f "$db" "$db-wal" "$db-shm"
+    rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
     printf '%s' "$db"
 }
 
@@ -230,9 +230,9 @@ for i in $(seq 1 "$RUNS"); do
         [[ "$nodes" =~ ^[0-9]+$ ]] && (( nodes >= COMPONENTS )) || die "expected at least $COMPONENTS nodes, custody stats says '$nodes'"
         [[ "$edges" =~ ^[0-9]+$ ]] && (( edges >= EDGES )) || die "expected at least $EDGES edges, custody stats says '$edges'"
     fi
-    [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm"
+    [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
 done
-rm -f "$DB_DIR/warmup.db" "$DB_DIR/warmup.db-wal" "$DB_DIR/warmup.db-shm"
+rm -f "$DB_DIR/warmup.db" "$DB_DIR/warmup.db-wal" "$DB_DIR/warmup.db-shm" "$DB_DIR/warmup.db-journal"
 
 say "DuckDB $DUCKDB_VERSION read_json + unnest of the same file: 1 warm-up + $RUNS runs"
 "$PY" "$BENCH_DIR/duckdb_baseline.py" "$BIG" --runs "$RUNS" --workdir "$DB_DIR/duckdb" >"$LOG_DIR/duckdb.log" 2>"$LOG_DIR/duckdb.err" \
@@ -262,7 +262,7 @@ for i in $(seq 1 "$RUNS"); do
         say "  stats after run 1: documents=$docs nodes=$nodes edges=$edges, database $(du -m "$db" 2>/dev/null | cut -f1 || true) MB"
         [[ "$docs" == "$FLEET_FILES" ]] || die "expected $FLEET_FILES documents, custody stats says '$docs' (see $LOG_DIR/custody-fleet-1.log)"
     fi
-    [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm"
+    [[ -n "${BENCH_KEEP_DBS:-}" ]] || rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
     if awk -v t="$T_SECONDS" -v cap="$FLEET_GIVE_UP_S" 'BEGIN { exit !(t > cap) }'; then
         # Far past the target: more runs cannot change the verdict, only take many minutes.
         fleet_note=" (stopped after run $i: it took more than ${FLEET_GIVE_UP_S} s)"

@@ -10,7 +10,7 @@ bash scripts/install-deps.sh
 swift build -c release --static-swift-stdlib --product custody >&2
 custody="$(swift build -c release --static-swift-stdlib --show-bin-path)/custody"
 db="${CUSTODY_DEMO_DB:-$root/demo.db}"
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
 
 run() { echo; echo "\$ custody $*"; "$custody" "$@" --db "$db" || true; }
 

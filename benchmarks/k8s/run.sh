@@ -89,7 +89,7 @@ warm() { # warm PATH... : reads the inputs into the page cache (unless K8S_COLD=
 
 measure() { # measure NAME DB PATH... -> prints "seconds peak_kib"
     local name="$1" db="$2"; shift 2
-    rm -f "$db" "$db-wal" "$db-shm"
+    rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
     warm "$@"
     /usr/bin/time -v -o "$OUT/$name.time" "$BIN" ingest --db "$db" --cluster bench "$@" >"$OUT/$name.log" 2>&1 || {
         tail -n 20 "$OUT/$name.log" >&2; die "custody ingest failed ($name)"; }
