@@ -1,3 +1,4 @@
+import CustodyCore
 import Foundation
 
 /// Nodes numbered in the order of their keys, equal keys (as `String` compares them) equal

@@ -1,35 +1,21 @@
 import CustodyCore
-import Foundation
 
 /// The order in which rows reach SQLite's unique indexes: sorted the way the index is, each
 /// insert lands next to the previous one in `UNIQUE(kind, key)` and `UNIQUE(src, kind, dst,
 /// qualifier)` instead of on a random page. Only speed depends on the order.
 enum WriteOrder {
-    /// Node indexes sorted by kind and key, keys compared by their UTF-8 bytes as SQLite's
-    /// BINARY collation does. The keys are copied into one buffer first: comparing Swift
-    /// strings (`<`) cost twice as much as the copy and the `memcmp`s together.
+    /// Node indexes sorted by kind and key: by key (`KeyOrder`, which compares ASCII keys as
+    /// bytes, SQLite's order), then by kind with a counting pass that keeps the keys' order
+    /// within each kind.
     static func nodes(_ nodes: [NodeFact]) -> [Int32] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(nodes.reduce(0) { $0 + $1.ref.key.utf8.count })
-        var spans: [(kind: UInt8, start: Int32, count: Int32)] = []
-        spans.reserveCapacity(nodes.count)
-        for node in nodes {
-            let start = bytes.count
-            bytes.append(contentsOf: node.ref.key.utf8)
-            spans.append((nodeRank[node.ref.kind]!, Int32(start), Int32(bytes.count - start)))
-        }
-        var order = Array(0..<Int32(nodes.count))
-        bytes.withUnsafeBufferPointer { bytes in
-            spans.withUnsafeBufferPointer { spans in
-                let base = bytes.baseAddress
-                order.sort { a, b in
-                    let x = spans[Int(a)], y = spans[Int(b)]
-                    if x.kind != y.kind { return x.kind < y.kind }
-                    let shared = Int(min(x.count, y.count))
-                    let compared = shared == 0 ? 0 : memcmp(base! + Int(x.start), base! + Int(y.start), shared)
-                    return compared != 0 ? compared < 0 : x.count < y.count
-                }
-            }
+        let ranks = nodes.map { Int(nodeRank[$0.ref.kind]!) }
+        var starts = [Int](repeating: 0, count: nodeRank.count + 1)
+        for rank in ranks { starts[rank + 1] += 1 }
+        for rank in 1..<starts.count { starts[rank] += starts[rank - 1] }
+        var order = [Int32](repeating: 0, count: nodes.count)
+        for index in KeyOrder.sortedIndices(nodes.map(\.ref.key)) {
+            order[starts[ranks[index]]] = Int32(index)
+            starts[ranks[index]] += 1
         }
         return order
     }

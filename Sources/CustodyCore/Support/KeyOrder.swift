@@ -3,10 +3,11 @@ import Foundation
 /// Sorts many strings in `String` order, faster: when every one is ASCII, their bytes are
 /// copied into one buffer and compared as bytes (ASCII needs no Unicode normalization, so
 /// byte order is `String` order there); otherwise `String`'s own `<`. Sorting the keys of a
-/// large answer (thousands of workloads, secrets, path ends) with `<` cost a tenth of it.
-enum KeyOrder {
+/// large answer (thousands of workloads, secrets, path ends) with `<` cost a tenth of it; the
+/// graph writer puts a batch's nodes in index order with it (`WriteOrder`).
+public enum KeyOrder {
     /// The positions of `keys` in ascending order; equal keys keep their relative order.
-    static func sortedIndices(_ keys: [String]) -> [Int] {
+    public static func sortedIndices(_ keys: [String]) -> [Int] {
         var bytes: [UInt8] = []
         var bounds: [(start: Int, count: Int)] = []
         bounds.reserveCapacity(keys.count)
