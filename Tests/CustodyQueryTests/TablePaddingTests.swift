@@ -9,7 +9,9 @@ import Testing
         for value in ["", "a", "cluster0/ns0/Deployment/app0-w0", "sha256:0123", "naïve", "e\u{301}", "🦀 crab", "日本"] {
             for length in [value.count, value.count + 1, value.count + 7, max(value.count - 1, 0)] {
                 let length = max(length, value.count)
-                #expect(TextTableRenderer.padded(value, to: length) == value.padding(toLength: length, withPad: " ", startingAt: 0),
+                var padded = "cell: "
+                TextTableRenderer.appendPadded(value, to: length, to: &padded)
+                #expect(padded == "cell: " + value.padding(toLength: length, withPad: " ", startingAt: 0),
                         "\(value) to \(length)")
             }
         }

@@ -19,26 +19,26 @@ struct JSONObjectLayout {
     init(_ names: [StaticString], depth: Int, inline: Bool = false) {
         isInline = inline
         prefixes = names.enumerated().map { index, name in
-            var text: [UInt8] = []
+            var text = ByteBuffer(capacity: 64)
             if inline {
-                if index > 0 { text += [0x2C, 0x20] }
+                if index > 0 { text.append(contentsOf: [0x2C, 0x20]) }
             } else {
                 if index > 0 { text.append(0x2C) }
                 text.append(0x0A)
                 JSONWriter.appendIndentation(depth + 1, to: &text)
             }
             text.append(0x22)
-            text += UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            text += [0x22, 0x3A, 0x20]
-            return text
+            text.append(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            text.append(contentsOf: [0x22, 0x3A, 0x20])
+            return text.array
         }
-        var closing: [UInt8] = []
+        var closing = ByteBuffer(capacity: 64)
         if !inline && !names.isEmpty {
             closing.append(0x0A)
             JSONWriter.appendIndentation(depth, to: &closing)
         }
         closing.append(0x7D)
-        self.closing = closing
+        self.closing = closing.array
     }
 }
 

@@ -169,10 +169,6 @@ struct JSONWriter {
         Self.appendIndentation(indent, to: &bytes)
     }
 
-    static func appendIndentation(_ depth: Int, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: repeatElement(0x20, count: depth * 2))
-    }
-
     static func appendIndentation(_ depth: Int, to bytes: inout ByteBuffer) {
         if depth * 2 <= spaces.count {
             bytes.append(contentsOf: spaces[0..<(depth * 2)])

@@ -7,16 +7,10 @@ public struct TextTableRenderer: TableRenderer {
         tables.map(renderOne).joined(separator: "\n")
     }
 
-    /// `value` padded with spaces to `length`, as Foundation's `padding(toLength:withPad:startingAt:)`
-    /// pads it (which counts UTF-16 units, and cuts a longer value): ASCII directly (one unit per
-    /// character; Foundation's cost ~8,000 instructions per cell), anything else through Foundation.
-    static func padded(_ value: String, to length: Int) -> String {
-        var out = ""
-        appendPadded(value, to: length, to: &out)
-        return out
-    }
-
-    /// Appends `padded(value, to: length)` to `out`.
+    /// Appends `value` padded with spaces to `length`, as Foundation's
+    /// `padding(toLength:withPad:startingAt:)` pads it (which counts UTF-16 units, and cuts a
+    /// longer value): ASCII directly (one unit per character; Foundation's cost ~8,000
+    /// instructions per cell), anything else through Foundation.
     static func appendPadded(_ value: String, to length: Int, to out: inout String) {
         let units = value.utf8.count
         guard units <= length, value.utf8.allSatisfy({ $0 < 0x80 }) else {
