@@ -104,6 +104,9 @@ enum PurlParser {
     ) throws -> [PackageURL.Qualifier] {
         func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         var result: [PackageURL.Qualifier] = []
+        // Position of each key in `result`: a crafted purl with 60,000 qualifiers took 6 s
+        // when each key was compared with every earlier one.
+        var positions: [String: Int] = [:]
         for pair in pieces(bytes, range, ascii("&")) {
             let equals = bytes[pair].firstIndex(of: ascii("="))
             let rawKey = pair.lowerBound..<(equals ?? pair.upperBound)
@@ -118,10 +121,11 @@ enum PurlParser {
                 throw reject("malformed percent-encoding in the value of qualifier \"\(key)\"")
             }
             guard !value.isEmpty else { continue }
-            if let earlier = result.first(where: { $0.key == key }) {
-                guard earlier.value == value else { throw reject("the qualifier \"\(key)\" appears twice with different values") }
+            if let earlier = positions[key] {
+                guard result[earlier].value == value else { throw reject("the qualifier \"\(key)\" appears twice with different values") }
                 continue
             }
+            positions[key] = result.count
             result.append(PackageURL.Qualifier(key: key, value: value))
         }
         return result
