@@ -113,6 +113,8 @@ final class ListRows<Row>: BatchRows {
 enum ResultValue {
     static func text(_ context: OpaquePointer, _ text: String?) {
         guard var text else { return sqlite3_result_null(context) }
+        // Most edges' qualifier: no copy of the string (and no retain) to learn it is empty.
+        if text.isEmpty { return sqlite3_result_text(context, "", 0, nil) }
         text.withUTF8 { Self.text(context, utf8: $0) }
     }
 
