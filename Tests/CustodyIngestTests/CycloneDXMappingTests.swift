@@ -179,6 +179,11 @@ struct CycloneDXMappingTests {
             """#)
         #expect(object.sbomNode?.attributes["producer"] == "syft 1.32.0, scanner-api")
         #expect(object.sbomNode?.attributes["createdAt"]?.hasPrefix("2025-09-08T12:32:06.5") == true)
+
+        // Each tool once, in the order first listed (a crafted list of thousands included).
+        let tools = (0..<5_000).map { #"{"name":"t\#($0 % 3)"}"# as String }.joined(separator: ",")
+        let repeated = try CycloneDXTest.json(#"{"bomFormat":"CycloneDX","specVersion":"1.4","metadata":{"tools":[\#(tools)]}}"#)
+        #expect(repeated.sbomNode?.attributes["producer"] == "t0, t1, t2")
     }
 
     @Test("detection")

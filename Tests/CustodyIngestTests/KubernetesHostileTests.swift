@@ -117,4 +117,29 @@ struct KubernetesHostileTests {
         let big = try KubeTest.json(many)
         #expect(big.kubeEdges(.observed).count == 2, "2,000 identical pods aggregate into one observation (+ the snapshot marker)")
     }
+
+    /// Long lists anchor each element at its own pointer (`KubeValue.ownAnchorsFrom`) instead of
+    /// skipping its elder siblings: the locations must be the same as the short path's.
+    @Test("a pod of 3,000 containers: every digest observed, every warning at its own container")
+    func manyContainers() throws {
+        let count = 3_000
+        let hex = { (index: Int) in String(format: "%064x", index) }
+        let containers = (0..<count).map { index -> String in #"{"name":"c\#(index)","image":"r.example/a\#(index):1"}"# }
+            .joined(separator: ",")
+        // Statuses for the even containers; the status of c40 (entry 20) has an empty imageID.
+        let statuses = stride(from: 0, to: count, by: 2).map { index -> String in
+            let imageID = index == 40 ? "" : "r.example/a\(index)@sha256:" + hex(index)
+            return #"{"name":"c\#(index)","imageID":"\#(imageID)"}"#
+        }.joined(separator: ",")
+        let pod: String = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n"},"status":{"phase":"Running","startTime":"2025-01-01T00:00:00Z","containerStatuses":[\#(statuses)]},"spec":{"containers":[\#(containers)]}}"#
+        let batch = try KubeTest.json(#"{"apiVersion":"v1","kind":"List","items":[\#(pod)]}"#)
+        #expect(batch.keys(.artifact).count == count / 2 - 1)
+        #expect(batch.keys(.artifact).contains("sha256:" + hex(2_998)))
+        let noStatus = batch.diagnostics.filter { $0.message.contains("has no status") }
+        #expect(noStatus.count == count / 2)
+        #expect(noStatus.contains { $0.message.contains("container c2999 ") && $0.location == "/items/0/spec/containers/2999" })
+        #expect(noStatus.contains { $0.message.contains("container c1 ") && $0.location == "/items/0/spec/containers/1" })
+        let empty = batch.diagnostics.filter { $0.message.contains("empty imageID") }
+        #expect(empty.map(\.location) == ["/items/0/status/containerStatuses/20/imageID"])
+    }
 }

@@ -54,6 +54,33 @@ struct KubernetesIntervalTests {
         #expect(result[1].digest == "B" && result[1].start == Self.t(28) && result[1].running)
     }
 
+    /// One workload with many digests (a crafted pod of thousands of containers): each digest's
+    /// intervals follow the same rules as with one, and the tight end is the snapshot's
+    /// replacement pod whichever digest ends there.
+    @Test("many digests in one workload: each ends at the first snapshot without it")
+    func manyDigests() {
+        let digests = (0..<300).map { String(format: "sha256:%064x", $0) }
+        let result = WorkloadIntervals.compute(Self.timeline([10, 20, 30], [
+            10: digests.map { Self.seen($0, starts: [5]) },
+            // Even digests still running at 20; the odd ones replaced by pods started at 15.
+            20: digests.indices.filter { $0 % 2 == 0 }.map { Self.seen(digests[$0], starts: [5]) } + [Self.seen("X", starts: [15])],
+            30: digests.indices.filter { $0 % 2 == 0 }.map { Self.seen(digests[$0], starts: [5]) } + [Self.seen("X", starts: [15])],
+        ]))
+        #expect(result.count == 301)
+        #expect(result.map(\.digest) == (digests + ["X"]).sorted())
+        for interval in result where interval.digest != "X" {
+            let index = digests.firstIndex(of: interval.digest)!
+            #expect(interval.start == Self.t(5))
+            if index % 2 == 0 {
+                #expect(interval.running && interval.end == nil && interval.tightEnd == nil)
+            } else {
+                #expect(!interval.running && interval.end == Self.t(20) && interval.tightEnd == Self.t(15))
+            }
+        }
+        let replacement = result.first { $0.digest == "X" }
+        #expect(replacement?.start == Self.t(15) && replacement?.running == true)
+    }
+
     @Test("sibling ReplicaSets of one Deployment merge; image references do not make intervals")
     func siblings() {
         let merged = WorkloadDerivation.mergeSiblings([

@@ -51,24 +51,39 @@ struct RanInterval: Sendable, Equatable {
 /// A digest that comes back later (a rollback) opens a second interval.
 enum WorkloadIntervals {
     static func compute(_ timeline: WorkloadTimeline) -> [RanInterval] {
+        // Each digest's observations by snapshot, gathered in one pass: filtering every
+        // snapshot's observations once per digest was quadratic (a crafted pod of 10,000
+        // containers with 5,000 images took 2.2 s here, 40,000 took 40 s).
+        // (Evidence is gathered by key whatever the node kind, as it always was.)
+        var byKey: [String: [Timestamp: [WorkloadObservation]]] = [:]
         var digests = Set<String>()
-        for observations in timeline.observations.values {
-            for observation in observations where observation.target.kind == .artifact { digests.insert(observation.target.key) }
+        for (time, observations) in timeline.observations {
+            for observation in observations {
+                byKey[observation.target.key, default: [:]][time, default: []].append(observation)
+                if observation.target.kind == .artifact { digests.insert(observation.target.key) }
+            }
         }
+        var replacements = ReplacementStarts(timeline)
         var out: [RanInterval] = []
         for digest in digests.sorted() {
-            out += intervals(of: digest, timeline)
+            out += intervals(of: digest, byKey[digest] ?? [:], timeline, &replacements)
         }
         return out
     }
 
-    private static func intervals(of digest: String, _ timeline: WorkloadTimeline) -> [RanInterval] {
+    /// - Parameter observed: the observations whose node key is `digest`, by snapshot (in the
+    ///   order of `timeline.observations[time]`).
+    private static func intervals(of digest: String, _ observed: [Timestamp: [WorkloadObservation]],
+                                  _ timeline: WorkloadTimeline, _ replacements: inout ReplacementStarts) -> [RanInterval] {
         var out: [RanInterval] = []
         var open: RanInterval?
         var lastShowing: Timestamp?
+        func evidence(at time: Timestamp?) -> [Int64] {
+            time.map { (observed[$0] ?? []).flatMap(\.evidence) } ?? []
+        }
         for (index, time) in timeline.snapshots.enumerated() {
             let previous = index > 0 ? timeline.snapshots[index - 1] : nil
-            let matching = (timeline.observations[time] ?? []).filter { $0.target.kind == .artifact && $0.target.key == digest }
+            let matching = (observed[time] ?? []).filter { $0.target.kind == .artifact }
             let showing = matching.filter { observation in
                 guard let previous else { return true }
                 return observation.live || observation.starts.contains { $0 > previous }
@@ -86,30 +101,41 @@ enum WorkloadIntervals {
             } else if var interval = open {
                 interval.end = time
                 interval.running = false
-                if let previous {
-                    let starts = (timeline.observations[time] ?? []).flatMap(\.starts).filter { $0 > previous }
-                    interval.tightEnd = starts.min()
-                }
-                interval.evidence += evidenceOf(lastShowing, digest, timeline) + (timeline.snapshotEvidence[time] ?? [])
+                if let previous { interval.tightEnd = replacements.first(at: time, after: previous) }
+                interval.evidence += evidence(at: lastShowing) + (timeline.snapshotEvidence[time] ?? [])
                 out.append(finished(interval))
                 open = nil
             }
         }
         if var interval = open {
-            interval.evidence += evidenceOf(lastShowing, digest, timeline)
+            interval.evidence += evidence(at: lastShowing)
             out.append(finished(interval))
         }
         return out
-    }
-
-    private static func evidenceOf(_ time: Timestamp?, _ digest: String, _ timeline: WorkloadTimeline) -> [Int64] {
-        guard let time else { return [] }
-        return (timeline.observations[time] ?? []).filter { $0.target.key == digest }.flatMap(\.evidence)
     }
 
     private static func finished(_ interval: RanInterval) -> RanInterval {
         var interval = interval
         interval.evidence = Array(Set(interval.evidence)).sorted()
         return interval
+    }
+}
+
+/// The start of the first pod of any image in a snapshot that started after the previous
+/// snapshot (an interval's tight end), worked out once per snapshot: every digest whose
+/// interval ends there asks the same question.
+private struct ReplacementStarts {
+    let timeline: WorkloadTimeline
+    private var known: [Timestamp: Timestamp?] = [:]
+
+    init(_ timeline: WorkloadTimeline) {
+        self.timeline = timeline
+    }
+
+    mutating func first(at time: Timestamp, after previous: Timestamp) -> Timestamp? {
+        if let answer = known[time] { return answer }
+        let answer = (timeline.observations[time] ?? []).flatMap(\.starts).filter { $0 > previous }.min()
+        known[time] = .some(answer)
+        return answer
     }
 }

@@ -57,8 +57,10 @@ struct CycloneDXFactMapper {
             }
         }
 
-        var tools: [String] = []
-        for tool in header.tools where !tools.contains(tool) { tools.append(tool) }
+        // First appearance order, each once (a set: a crafted list of 50,000 tools took 4 s
+        // when each was compared with every earlier one).
+        var seen = Set<String>()
+        let tools = header.tools.filter { seen.insert($0).inserted }
         builder = SBOMBuilder(documentKey: documentKey, format: format, specVersion: header.specVersion,
                               createdAt: createdAt, producer: tools.joined(separator: ", "),
                               name: metadataComponent?.name)

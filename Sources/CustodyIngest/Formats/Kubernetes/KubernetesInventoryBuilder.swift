@@ -119,7 +119,7 @@ struct KubernetesInventoryBuilder {
         let since = pod.startedAt ?? time
         addPodIdentityAndSecrets(pod, owner: owner, since: since)
 
-        var seenTargets: [LocalNodeID] = []
+        var seenTargets = SmallSet<LocalNodeID>()
         for container in pod.containers {
             let resolved = resolve(container, of: pod)
             guard let target = resolved.target else { continue }
@@ -133,8 +133,7 @@ struct KubernetesInventoryBuilder {
                 }
             }
             let key = PairKey(from: owner, to: target)
-            let firstForPod = !seenTargets.contains(target)
-            if firstForPod { seenTargets.append(target) }
+            let firstForPod = seenTargets.insert(target)
             // Modified in place: copying an observation out would copy its sets on every pod.
             observations[key, default: Observation(ownerKey: ownerKey, location: container.pointer)].add(
                 container, of: pod, firstForPod: firstForPod, configDigest: resolved.configDigest)

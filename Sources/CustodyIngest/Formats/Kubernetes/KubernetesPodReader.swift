@@ -63,7 +63,7 @@ struct KubernetesPod {
         startedAt = try status?.time("startTime")
         phase = try status?.string("phase")
 
-        var reported: [String] = []
+        var reported = SmallSet<String>()
         for list in Self.statusLists {
             try status?.forEachObject(list) { entry in
                 let containerName = try entry.string("name") ?? ""
@@ -80,7 +80,7 @@ struct KubernetesPod {
                 case .unknown:
                     diagnostics.append(Diagnostic(.warning, "pod \(namespace)/\(name) container \(containerName) has an unreadable imageID \(KubeValue.quote(imageID)); no digest recorded", at: entry.pointer + "/imageID"))
                 }
-                reported.append(containerName)
+                reported.insert(containerName)
                 containers.append(Container(name: containerName, specImage: specImage, imageID: imageID, running: running, at: entry))
             }
         }

@@ -27,6 +27,9 @@ struct KubernetesPodSpec {
     }
 
     var containers: [Container] = []
+    /// Position of each container name's first container, for a spec with many containers
+    /// (nil for the usual handful, which a linear search serves best).
+    private var positions: [String: Int]?
     var serviceAccount: String?
     var secrets: [SecretUse] = []
 
@@ -74,11 +77,19 @@ struct KubernetesPodSpec {
                 }
             }
         }
+        if containers.count > 16 {
+            var positions: [String: Int] = [:]
+            for (index, container) in containers.enumerated() where positions[container.name] == nil {
+                positions[container.name] = index
+            }
+            self.positions = positions
+        }
     }
 
     /// The spec image of the container called `name` (names are unique across the lists).
     func image(of name: String) -> String? {
-        containers.first { $0.name == name }?.image
+        if let positions { return positions[name].flatMap { containers[$0].image } }
+        return containers.first { $0.name == name }?.image
     }
 }
 
