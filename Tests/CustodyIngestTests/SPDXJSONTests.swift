@@ -170,6 +170,29 @@ struct SPDXJSONTests {
         #expect(batch.nodes.first { $0.ref == sbom }?.attributes["producer"] == "Microsoft.SBOMTool-0.2.7")
     }
 
+    /// A described package with neither a digest nor a purl has no node of its own (the sbom
+    /// node stands for it): the document says so instead of losing it silently, one line per
+    /// package up to 20, then a count.
+    @Test func describedPackagesWithoutIdentityAreReported() throws {
+        func document(described count: Int) -> String {
+            let packages = (0..<count).map { #"{"SPDXID":"SPDXRef-P\#($0)","name":"app\#($0)","versionInfo":"1.\#($0)","downloadLocation":"NOASSERTION"}"# as String }
+                + [#"{"SPDXID":"SPDXRef-Lib","name":"lib","versionInfo":"2","downloadLocation":"NOASSERTION","externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:npm/lib@2"}]}"#]
+            let describes = (0..<count).map { #"{"spdxElementId":"SPDXRef-DOCUMENT","relationshipType":"DESCRIBES","relatedSpdxElement":"SPDXRef-P\#($0)"}"# as String }
+            return #"{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT","name":"doc","documentNamespace":"https://example.com/d\#(count)","creationInfo":{"created":"2025-01-01T00:00:00Z","creators":["Tool: t"]},"packages":[\#(packages.joined(separator: ","))],"relationships":[\#(describes.joined(separator: ","))]}"#
+        }
+        let one = try SPDXKit.run(ingestor, text: document(described: 1))
+        #expect(SPDXKit.subjects(one).isEmpty)
+        #expect(SPDXKit.members(one, of: try #require(SPDXKit.sbom(one))) == ["pkg:npm/lib@2"])
+        let info = one.diagnostics.filter { $0.severity == .info && $0.message.contains("no digest and no purl") }
+        #expect(info.map(\.message) == [#"the document describes "app0 1.0", which has no digest and no purl: the SBOM node stands for it"#])
+        #expect(info.first?.location == "/packages/0")
+        #expect(!SPDXKit.hasInfo(one, "names no subject"))
+
+        let many = try SPDXKit.run(ingestor, text: document(described: 25))
+        #expect(many.diagnostics.filter { $0.message.contains("which has no digest and no purl") }.count == 20)
+        #expect(SPDXKit.hasInfo(many, "5 more described packages have no digest and no purl (25 in all)"))
+    }
+
     @Test func syftWithoutRelationshipsFallsBackToTheSBOM() throws {
         let batch = try SPDXKit.run(ingestor, SPDXKit.shared("kubectl-linux-amd64.syft-0.58.0.spdx-2.2.json"))
         let sbom = try #require(SPDXKit.sbom(batch))

@@ -47,6 +47,7 @@ struct SPDXFactMapper {
             }
         }
         var seenSubjects = Set<String>()
+        var unnamedSubjects = 0
         var subjectPackages: [Int: LocalNodeID] = [:]
         for (position, (id, location)) in subjectIDs.enumerated() where seenSubjects.insert(id).inserted {
             if SPDXElementID.isExternalOrVoid(id) {
@@ -56,13 +57,25 @@ struct SPDXFactMapper {
             }
             if let index = packageIndex[id] {
                 let package = model.packages[index]
-                subjectPackages[index] = builder.addSubject(SPDXSubjectClassifier.subject(for: package, builder: &builder),
-                                                            at: package.location)
+                let subject = SPDXSubjectClassifier.subject(for: package, builder: &builder)
+                if case .unnamed = subject {
+                    // Said, not silently dropped: such a package becomes no node of its own.
+                    unnamedSubjects += 1
+                    if unnamedSubjects <= Self.listedUnnamedSubjects {
+                        builder.info("the document describes \(SPDXText.excerpt(Self.nameAndVersion(package))), which has no digest and no purl: the SBOM node stands for it",
+                                     at: package.location)
+                    }
+                }
+                subjectPackages[index] = builder.addSubject(subject, at: package.location)
             } else if let fileName = model.fileNames[id] {
                 builder.addSubject(.unnamed(name: fileName), at: location)
             } else {
                 builder.warn("the document describes \(SPDXText.excerpt(id)), which is not in the document", at: location)
             }
+        }
+        if unnamedSubjects > Self.listedUnnamedSubjects {
+            builder.info("\(unnamedSubjects - Self.listedUnnamedSubjects) more described packages have no digest and no purl (\(unnamedSubjects) in all)",
+                         at: nil)
         }
         if builder.subjects.isEmpty {
             builder.info("the document names no subject (no documentDescribes, rootElement or DESCRIBES); its packages are recorded as contained by the SBOM itself",
@@ -113,6 +126,14 @@ struct SPDXFactMapper {
         }
         pending.flush(into: &builder, fileCount: model.fileCount)
         return builder.finish()
+    }
+
+    /// Described packages without identity are listed one by one up to this many, then counted.
+    static let listedUnnamedSubjects = 20
+
+    static func nameAndVersion(_ package: SPDXPackageRecord) -> String {
+        let name = package.name.flatMap { $0.isEmpty ? nil : $0 } ?? package.id ?? "(no name)"
+        return package.version.flatMap { $0.isEmpty ? nil : $0 }.map { "\(name) \($0)" } ?? name
     }
 
     private func addPackage(_ package: SPDXPackageRecord, builder: inout SBOMBuilder) -> LocalNodeID {
