@@ -38,6 +38,19 @@ import Testing
         #expect(fromGzip.stdout.contains("0 new, 1 already present"), "\(fromGzip.stdout)")
     }
 
+    /// Diagnostics name their place the usual way: a JSON pointer after `#`, a line after `:`.
+    @Test func diagnosticLocationsAreReadable() throws {
+        let db = CLI.temporaryDatabase()
+        let tagValue = CLI.shared.appendingPathComponent("fixtures/sbom/spdx/cosign-gomod.spdx-sbom-generator-0.0.1.spdx").path
+        let json = CLI.shared.appendingPathComponent("fixtures/sbom/spdx/conda.trivy.spdx-2.3.json").path
+        let result = try CLI.run(["ingest", tagValue, json, "--db", db])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("info: \(tagValue):11: the document describes \"github.com/sigstore/cosign ddd9132\""), "\(result.stderr)")
+        #expect(result.stderr.contains("warning: \(tagValue):61: component github.com/google/go-containerregistry@v0.5.1 has no purl"))
+        #expect(result.stderr.contains("info: \(json)#/packages/"), "\(result.stderr)")
+        #expect(!result.stderr.contains(".spdxline"))
+    }
+
     @Test func formatOverrideAndUnknownFormat() throws {
         let db = CLI.temporaryDatabase()
         let forced = try CLI.run(["ingest", "--format", "spdx-json", Self.juiceShop.path, "--db", db])

@@ -20,7 +20,7 @@ struct IngestSummaryPrinter {
             }
             let shown = verbose ? entry.diagnostics : Array(entry.diagnostics.prefix(Self.diagnosticsPerDocument))
             for diagnostic in shown {
-                let location = diagnostic.location.map { "\(entry.source)\($0.hasPrefix("/") ? "#" : "")\($0)" } ?? entry.source
+                let location = Self.place(entry.source, diagnostic.location)
                 Console.error("\(diagnostic.severity.rawValue): \(TerminalSafe.escape(location)): \(TerminalSafe.escape(diagnostic.message))")
             }
             if entry.diagnostics.count > shown.count {
@@ -34,5 +34,19 @@ struct IngestSummaryPrinter {
         line += ", \(report.rejections.count) rejected; \(report.nodesAdded) nodes and \(report.edgesAdded) edges added"
         if report.diagnosticCount > 0 { line += "; \(report.diagnosticCount) diagnostics" }
         Console.out(line + "\n")
+    }
+
+    /// Where in its document a diagnostic is, written the usual way for the kind of location
+    /// the ingestor stored: `file#/json/pointer`, `file:12` for a line (`:12`, `line:12` or
+    /// `line 12`), `file (section)` otherwise. Joining them bare gave `file.spdxline:61`.
+    static func place(_ source: String, _ location: String?) -> String {
+        guard let location, !location.isEmpty else { return source }
+        if location.hasPrefix("/") { return source + "#" + location }
+        if location.hasPrefix(":") { return source + location }
+        for prefix in ["line:", "line "] where location.hasPrefix(prefix) {
+            let number = location.dropFirst(prefix.count)
+            if !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }) { return source + ":" + number }
+        }
+        return source + " (" + location + ")"
     }
 }
