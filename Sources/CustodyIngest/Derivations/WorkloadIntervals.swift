@@ -54,7 +54,8 @@ enum WorkloadIntervals {
         // Each digest's observations by snapshot, gathered in one pass: filtering every
         // snapshot's observations once per digest was quadratic (a crafted pod of 10,000
         // containers with 5,000 images took 2.2 s here, 40,000 took 40 s).
-        // (Evidence is gathered by key whatever the node kind, as it always was.)
+        // Grouped by node key whatever the kind: an interval's evidence always was; intervals
+        // come from artifact observations only (`intervals(of:)`).
         var byKey: [String: [Timestamp: [WorkloadObservation]]] = [:]
         var digests = Set<String>()
         for (time, observations) in timeline.observations {
@@ -123,7 +124,7 @@ enum WorkloadIntervals {
 
 /// The start of the first pod of any image in a snapshot that started after the previous
 /// snapshot (an interval's tight end), worked out once per snapshot: every digest whose
-/// interval ends there asks the same question.
+/// interval ends there asks the same question (the previous snapshot is the same for all).
 private struct ReplacementStarts {
     let timeline: WorkloadTimeline
     private var known: [Timestamp: Timestamp?] = [:]
