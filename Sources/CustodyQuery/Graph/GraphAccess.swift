@@ -43,7 +43,6 @@ struct DocumentLink: Sendable, Hashable {
     var sha256: String
     var format: String
     var source: String
-    var location: String?
 }
 
 enum Direction: Sendable {
@@ -209,23 +208,32 @@ final class GraphAccess {
 
     private var documents: [Int64: DocumentLink] = [:]
 
-    /// The documents behind each edge: the links in one statement, then each document not
-    /// seen yet once (thousands of edges share a handful of documents).
+    /// The documents behind each edge given by id (trace, which keeps ids; `evidence(of:)`
+    /// serves callers holding the edges): the links in one statement, then each document not
+    /// seen yet once (thousands of edges share a handful of documents). Each edge's documents
+    /// are sorted by hash.
     func evidence(edges ids: some Sequence<Int64>) throws -> [Int64: [DocumentLink]] {
         let list = Self.jsonList(ids)
         guard list != "[]" else { return [:] }
-        var links: [(edge: Int64, document: Int64, location: String?)] = []
+        var links: [(edge: Int64, document: Int64)] = []
         // The first document of an edge is stored inline, the others in `edge_evidence_extra`
         // (the `edge_evidence` view is their union); both are read by key.
         try reader.forEachRow("""
-            SELECT id, document_id, location FROM edges
+            SELECT id, document_id FROM edges
             WHERE id IN (SELECT value FROM json_each(?1)) AND document_id IS NOT NULL
             UNION ALL
-            SELECT edge_id, document_id, location FROM edge_evidence_extra WHERE edge_id IN (SELECT value FROM json_each(?1))
+            SELECT edge_id, document_id FROM edge_evidence_extra WHERE edge_id IN (SELECT value FROM json_each(?1))
             """, [.text(list)]) { row in
-            if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document, row.text(2))) }
+            if let edge = row.int64(0), let document = row.int64(1) { links.append((edge, document)) }
         }
-        return try documents(links)
+        try loadDocuments(links.map(\.document))
+        var out: [Int64: [DocumentLink]] = [:]
+        out.reserveCapacity(links.count)
+        for link in links {
+            if let document = documents[link.document] { out[link.edge, default: []].append(document) }
+        }
+        for index in out.values.indices where out.values[index].count > 1 { out.values[index].sort { $0.sha256 < $1.sha256 } }
+        return out
     }
 
     private var extraEvidence: Bool?
@@ -237,20 +245,6 @@ final class GraphAccess {
         try reader.forEachRow("SELECT 1 FROM edge_evidence_extra LIMIT 1") { _ in found = true }
         extraEvidence = found
         return found
-    }
-
-    /// Links resolved to documents, each edge's sorted by hash; documents read once each.
-    private func documents(_ links: [(edge: Int64, document: Int64, location: String?)]) throws -> [Int64: [DocumentLink]] {
-        try loadDocuments(links.map(\.document))
-        var out: [Int64: [DocumentLink]] = [:]
-        out.reserveCapacity(links.count)
-        for link in links {
-            guard var document = documents[link.document] else { continue }
-            document.location = link.location
-            out[link.edge, default: []].append(document)
-        }
-        for index in out.values.indices where out.values[index].count > 1 { out.values[index].sort { $0.sha256 < $1.sha256 } }
-        return out
     }
 
     /// Reads the documents of `ids` not read yet, in one statement.
