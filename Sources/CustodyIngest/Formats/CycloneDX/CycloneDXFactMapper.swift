@@ -57,12 +57,8 @@ struct CycloneDXFactMapper {
             }
         }
 
-        // First appearance order, each once (a set: a crafted list of 50,000 tools took 4 s
-        // when each was compared with every earlier one).
-        var seen = Set<String>()
-        let tools = header.tools.filter { seen.insert($0).inserted }
         builder = SBOMBuilder(documentKey: documentKey, format: format, specVersion: header.specVersion,
-                              createdAt: createdAt, producer: tools.joined(separator: ", "),
+                              createdAt: createdAt, tools: header.tools,
                               name: metadataComponent?.name)
         builder.reserve(components: expectedComponents, dependencies: expectedDependencies)
         refs = BomRefIndex(capacity: expectedComponents)

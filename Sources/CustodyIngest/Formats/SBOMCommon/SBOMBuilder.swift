@@ -36,13 +36,18 @@ public struct SBOMBuilder {
     private var missingPurls = 0
     private var sharedAttributes: [AttributeSet: [String: String]] = [:]
 
+    /// - Parameter tools: the tools the document names as its producers, as written; the
+    ///   `producer` attribute lists each non-empty one once, in the order first named (a set:
+    ///   a crafted list of 50,000 took 4 s when each was compared with every earlier one).
     public init(documentKey: String, format: String, specVersion: String?, createdAt: Timestamp?,
-                producer: String?, name: String?) {
+                tools: [String], name: String?) {
         time = createdAt
         var attributes = ["format": format]
         if let specVersion { attributes["specVersion"] = specVersion }
         if let createdAt { attributes["createdAt"] = createdAt.rfc3339 }
-        if let producer, !producer.isEmpty { attributes["producer"] = producer }
+        var seen = Set<String>()
+        let producer = tools.filter { !$0.isEmpty && seen.insert($0).inserted }.joined(separator: ", ")
+        if !producer.isEmpty { attributes["producer"] = producer }
         if let name, !name.isEmpty { attributes["name"] = name }
         sbom = batch.node(.sbom, documentKey, attributes: attributes, at: "")
         batch.observedAt = createdAt

@@ -21,7 +21,7 @@ struct SPDXFactMapper {
         let createdAt = parseCreated(&pending)
         let key = model.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "sha256:" + SHA256Hasher.hex(of: bytes)
         var builder = SBOMBuilder(documentKey: key, format: model.format, specVersion: model.specVersion,
-                                  createdAt: createdAt, producer: uniqueTools().joined(separator: ", "),
+                                  createdAt: createdAt, tools: model.tools,
                                   name: model.name)
         builder.reserve(components: model.packages.count, dependencies: model.relationships.count)
         pending.flushEarly(into: &builder)
@@ -157,11 +157,6 @@ struct SPDXFactMapper {
         pending.early.append(Diagnostic(.warning, "creation time \(SPDXText.excerpt(text)) is not RFC 3339; the SBOM has no time",
                                         at: model.createdLocation))
         return nil
-    }
-
-    private func uniqueTools() -> [String] {
-        var seen = Set<String>()
-        return model.tools.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 }
 
