@@ -1,6 +1,6 @@
 /// A set kept as an array while it is small and as a hash set once it is not.
 ///
-/// The lists a Kubernetes pod names (its containers, their images) hold a
+/// The lists a Kubernetes pod names (its containers, their images, its secrets) hold a
 /// handful of entries, where a linear search beats hashing; a crafted pod can name tens of
 /// thousands, where a linear search per entry made ingest quadratic (a 5 MB pod of 40,000
 /// containers took 44 s). Insertion order is kept (`elements`).

@@ -82,28 +82,27 @@ struct KubeValue {
         guard child.value.isArray else {
             throw child.reject("\(key) must be an array, found \(KubeValue.describe(child.value.kind))")
         }
-        if child.value.count >= Self.ownAnchorsFrom {
-            for item in child.anchoredElements() {
-                guard item.value.isObject else {
-                    throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(item.value.kind))")
-                }
-                try body(item)
-            }
-            return
-        }
-        for element in child.value.elements {
-            let item = KubeValue(value: element, anchoredAt: self)
-            guard element.isObject else {
-                throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(element.kind))")
+        try child.forEachElement { item in
+            guard item.value.isObject else {
+                throw item.reject("\(key) entries must be objects, found \(KubeValue.describe(item.value.kind))")
             }
             try body(item)
         }
     }
 
-    /// Arrays from this length on give each element its own anchor (`anchoredElements`).
-    /// Elements of a short array (nearly every list in a pod) share their parent's anchor and
-    /// skip their elder siblings when a pointer is asked for; in a long one that skipping
-    /// made a crafted pod of 40,000 containers quadratic (44 s for 5 MB).
+    /// Each element of this array, in order. Elements of a short array (nearly every list in a
+    /// pod) share this array's anchor; a long one's are anchored each at its own pointer.
+    private func forEachElement(_ body: (KubeValue) throws -> Void) rethrows {
+        if value.count >= Self.ownAnchorsFrom {
+            for item in anchoredElements() { try body(item) }
+        } else {
+            for element in value.elements { try body(KubeValue(value: element, anchoredAt: self)) }
+        }
+    }
+
+    /// Arrays from this length on give each element its own anchor (`forEachElement`): an
+    /// element sharing its array's anchor skips its elder siblings when a pointer is asked
+    /// for, which made a crafted pod of 40,000 containers quadratic (44 s for 5 MB).
     static let ownAnchorsFrom = 32
 
     /// The elements of this array, each anchored at its own pointer (built from this array's
@@ -133,11 +132,8 @@ struct KubeValue {
     /// The elements of this array, each an object (a JSON patch).
     func elements() throws -> [KubeValue] {
         var out: [KubeValue] = []
-        let items = value.count >= Self.ownAnchorsFrom ? anchoredElements()
-            : value.elements.map { KubeValue(value: $0, anchoredAt: self) }
-        for item in items {
-            let element = item.value
-            guard element.isObject else { throw item.reject("expected an object, found \(KubeValue.describe(element.kind))") }
+        try forEachElement { item in
+            guard item.value.isObject else { throw item.reject("expected an object, found \(KubeValue.describe(item.value.kind))") }
             out.append(item)
         }
         return out

@@ -42,18 +42,12 @@ struct KubernetesPodSpec {
             throw spec.member("serviceAccountName")?.reject("invalid service account name \(KubeValue.quote(account))")
                 ?? spec.reject("invalid service account name \(KubeValue.quote(account))")
         }
-        // A pod names a handful of secrets: a linear search until a hostile spec names many.
-        var seen = Set<SecretUse>()
+        // Each secret once, in the order first named (a handful per pod; many in a hostile one).
+        var seen = SmallSet<SecretUse>()
         func add(_ name: String?, _ via: String, _ at: KubeValue) throws {
             guard let name, !name.isEmpty else { return }
             guard KubernetesKeys.isValidName(name) else { throw at.reject("invalid secret name \(KubeValue.quote(name))") }
-            let use = SecretUse(name: name, via: via)
-            if secrets.count < 16 {
-                if !secrets.contains(use) { secrets.append(use) }
-            } else {
-                if seen.isEmpty { seen = Set(secrets) }
-                if seen.insert(use).inserted { secrets.append(use) }
-            }
+            seen.insert(SecretUse(name: name, via: via))
         }
         try spec.forEachObject("volumes") { volume in
             if let secret = try volume.object("secret") { try add(secret.string("secretName"), "volume", secret) }
@@ -77,6 +71,7 @@ struct KubernetesPodSpec {
                 }
             }
         }
+        secrets = seen.elements
         if containers.count > 16 {
             var positions: [String: Int] = [:]
             for (index, container) in containers.enumerated() where positions[container.name] == nil {
