@@ -1,8 +1,9 @@
 /// Everything one document asserts, deduplicated in memory before the pipeline writes it in
 /// one transaction. Ingestors build a batch and return it; they never touch the store.
 ///
-/// Merging rules: a node seen twice keeps its first location and gains attributes it did not
-/// have; an edge seen twice widens its interval and keeps the stronger certainty.
+/// Merging rules: a node seen twice keeps its first location and merges its attributes by
+/// `NodeAttributes.merge` (it gains those it did not have); an edge seen twice widens its
+/// interval and keeps the stronger certainty.
 ///
 /// Memory: a 100,000-component SBOM's batch is alive beside the document and its JSON tape,
 /// so facts are kept small: locations in one buffer (`locations`), indexes of positions
@@ -41,9 +42,7 @@ public struct FactBatch: Sendable {
                               package: PackageColumns? = nil) -> LocalNodeID {
         let hash = ref.hashValue
         if let index = nodeIndex.first(hash: hash, where: { nodes[$0].ref == ref }) {
-            if !attributes.isEmpty {
-                nodes[index].attributes.merge(attributes) { old, _ in old }
-            }
+            if !attributes.isEmpty { NodeAttributes.merge(attributes, into: &nodes[index].attributes) }
             if nodes[index].location.isNone { nodes[index].location = locations.append(location) }
             if nodes[index].package == nil { nodes[index].package = package }
             return LocalNodeID(index)

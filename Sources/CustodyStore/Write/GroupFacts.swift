@@ -6,8 +6,8 @@ import CustodyCore
 /// document, and its rows reach SQLite sorted together, so each index page is touched once.
 ///
 /// A merged fact keeps the values the first document gave it (its location is that document's,
-/// its inline evidence if it is new) and merges the later ones by `FactBatch`'s rules: attributes
-/// gain keys they lacked, intervals widen, `recorded` wins. Each later assertion is kept as an
+/// its inline evidence if it is new) and merges the later ones by `FactBatch`'s rules: node
+/// attributes by `NodeAttributes.merge`, intervals widen, `recorded` wins. Each later assertion is kept as an
 /// `Occurrence`, which becomes an evidence link. Merging in document order gives exactly what
 /// writing the documents one after the other would.
 struct GroupFacts: Sendable {
@@ -75,9 +75,7 @@ struct GroupFacts: Sendable {
             local.reserveCapacity(batch.nodes.count)
             for node in batch.nodes {
                 if let index = nodeIndex[node.ref] {
-                    if !node.attributes.isEmpty {
-                        nodes[Int(index)].attributes.merge(node.attributes) { old, _ in old }
-                    }
+                    if !node.attributes.isEmpty { NodeAttributes.merge(node.attributes, into: &nodes[Int(index)].attributes) }
                     if nodes[Int(index)].package == nil { nodes[Int(index)].package = node.package }
                     nodeOccurrences.append(Occurrence(fact: index, documentID: documentID,
                                                       location: locations.append(node.location, of: batch.locations)))

@@ -2,9 +2,10 @@ import CustodyCore
 import GRDB
 import GRDBSQLite
 
-/// Merges what a group of facts adds to facts already stored: a node's attributes gain keys
-/// they lacked (existing keys keep their value); an edge's interval widens, `recorded` wins,
-/// and its attributes gain keys the same way.
+/// Merges what a group of facts adds to facts already stored: a node's attributes by
+/// `NodeAttributes.merge` (they gain keys they lacked; existing keys keep their value, unless
+/// they were provisional); an edge's interval widens, `recorded` wins, and its attributes gain
+/// keys they lacked.
 ///
 /// A merge that changes nothing writes nothing: in a fleet of SBOMs most facts repeat, and
 /// rewriting an identical row still dirties its page, which every commit then writes to the WAL.
@@ -26,11 +27,17 @@ struct StoredFactMerges {
 
     init(db: Database) throws {
         self.db = db
-        // Only when the new attributes bring a key the stored ones lack (json_patch keeps the
-        // stored values: they are the patch applied over the new object).
+        // `NodeAttributes.merge` in SQL. Only when the new attributes bring a key the stored
+        // ones lack, or complete provisional ones (json_patch(a, b): b's values win).
+        let stored = Self.isProvisional("attrs"), new = Self.isProvisional("?2")
+        let marker = "'$.\(NodeAttributes.provisionalKey)'"
         mergeNodeAttributes = try BulkStatement(db, """
-            UPDATE nodes SET attrs = CASE WHEN attrs IS NULL THEN ?2 ELSE json_patch(?2, attrs) END
-            WHERE id = ?1 AND \(Self.bringsNewKey("?2", "attrs"))
+            UPDATE nodes SET attrs = CASE
+                WHEN attrs IS NULL THEN ?2
+                WHEN \(stored) AND NOT \(new) THEN json_remove(json_patch(attrs, ?2), \(marker))
+                WHEN \(new) AND NOT \(stored) THEN json_patch(json_remove(?2, \(marker)), attrs)
+                ELSE json_patch(?2, attrs) END
+            WHERE id = ?1 AND (\(Self.bringsNewKey("?2", "attrs")) OR (\(stored) AND NOT \(new)))
             """)
         updateEdge = try BulkStatement(db, """
             UPDATE edges SET first_seen = ?2, last_seen = ?3, certainty = ?4,
@@ -38,6 +45,11 @@ struct StoredFactMerges {
                              WHEN attrs IS NULL THEN ?5 ELSE json_patch(?5, attrs) END
             WHERE id = ?1 AND (?6 OR (?5 IS NOT NULL AND \(Self.bringsNewKey("?5", "attrs"))))
             """)
+    }
+
+    /// SQL that is true when the JSON object `attributes` is provisional (`NodeAttributes`).
+    private static func isProvisional(_ attributes: String) -> String {
+        "coalesce(json_extract(\(attributes), '$.\(NodeAttributes.provisionalKey)') = 'true', 0)"
     }
 
     /// SQL that is true when the JSON object `new` has a key the JSON object `stored` lacks.
@@ -48,7 +60,7 @@ struct StoredFactMerges {
         "(\(stored) IS NOT \(new) AND (\(stored) IS NULL OR EXISTS (SELECT 1 FROM json_each(\(new)) AS n WHERE NOT EXISTS (SELECT 1 FROM json_each(\(stored)) AS o WHERE o.key = n.key))))"
     }
 
-    /// Adds to stored node `id` the attribute keys it lacks.
+    /// Merges `attributes`, a new assertion, into stored node `id` (`NodeAttributes.merge`).
     mutating func mergeAttributes(of id: Int64, stored: String?, with attributes: [String: String]) throws {
         guard let encoded = nodeAttributes.encode(attributes), encoded != stored else { return }
         mergeNodeAttributes.bind(1, id)
