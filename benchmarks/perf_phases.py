@@ -5,9 +5,10 @@
 
 Each sample is assigned to the first phase whose marker occurs in its call stack, checked in
 the order below (so compression on the background thread, hashing and file reading win over
-the enclosing pipeline frames). Writer samples are split further by the innermost
+the enclosing pipeline frames). Writer samples are split further: the batch tables' row
+callbacks, the write-order sorts, and otherwise the innermost FactWriter.swift /
 GraphWriter.swift line on the stack (inlined frames included): that line is the statement
-being stepped (node insert, edge insert, evidence insert...), so read the lines against the
+being stepped (node insert, edge insert, index rebuild...), so read the lines against the
 source of the commit that was profiled. The markers are Swift symbol substrings; if the sources are renamed, samples
 fall into "other" and the markers below need updating.
 """
@@ -21,10 +22,10 @@ import sys
 
 # (phase, any of these substrings in a frame's symbol)
 PHASES: list[tuple[str, tuple[str, ...]]] = [
-    ("compression of the stored document (zlib; background thread)", ("ContentCodec", "deflate")),
+    ("compression of the stored document (zstd; background thread)", ("ContentCodec", "ZSTD_")),
     ("hashing (SHA-256)", ("SHA256Hasher", "SHA256_Update", "sha256_block")),
     ("reading the file (read + Data -> [UInt8] copy)", ("InputReader",)),
-    ("writer", ("GraphWriter",)),  # split below: purl parsing, attribute JSON, statement by line
+    ("writer", ("GraphWriter", "FactWriter", "GroupWriter")),  # split below
     ("SQLite commit / WAL / checkpoint", ("commit", "Commit", "sqlite3WalCheckpoint", "sqlite3PagerCheckpoint")),
     ("JSON parse (tape)", ("JSONDocument", "CustodyJSON6Parser")),
     ("facts: purl parsing + normalization", ("PurlParser", "PackageURL")),
@@ -72,10 +73,14 @@ def classify(frames: list[list[str]]) -> str:
                 return "writer: AttributeJSON.encode"
             if has(("insertDocument",)):
                 return "writer: documents row (compressed blob)"
-            # The innermost GraphWriter source line on the stack (inlined frames included)
-            # is the statement being stepped.
+            if has(("NodeRows", "EdgeRows", "ListRows")):
+                return "writer: batch table rows (column callbacks)"
+            if has(("WriteOrder", "KeyOrder")):
+                return "writer: write order (sorting keys and edges)"
+            # The innermost writer source line on the stack (inlined frames included) is the
+            # statement being stepped.
             for sym, src in frames:
-                if "GraphWriter.swift:" in src:
+                if "FactWriter.swift:" in src or "GraphWriter.swift:" in src:
                     return f"writer: statement at {src.split()[0]}"
             return "writer: other"
         return phase
