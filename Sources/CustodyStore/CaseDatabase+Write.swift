@@ -134,11 +134,14 @@ public final class WriteSession {
     /// deleted when the statement ends, seconds later, so its pages are not written back.
     /// Where SQLite has no directory to write them (`SQLiteTemporaryDirectory`), they stay in
     /// memory.
-    private func useSmallCacheAfterLargeDocuments(largest bytes: Int) throws {
+    func useSmallCacheAfterLargeDocuments(largest bytes: Int) throws {
         guard bytes >= Self.largeDocumentBytes else { return }
-        try db.execute(sql: "PRAGMA cache_size = -16384")
+        try db.execute(sql: "PRAGMA cache_size = -\(Self.largeDocumentCacheKiB)")
         if SQLiteTemporaryDirectory.isAvailable { try db.execute(sql: "PRAGMA temp_store = FILE") }
     }
+
+    /// The small page cache, in KiB.
+    static let largeDocumentCacheKiB = 16_384
 
     /// Documents from this size on switch the connection to the small page cache.
     static let largeDocumentBytes = 8 << 20

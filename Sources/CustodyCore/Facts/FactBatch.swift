@@ -17,6 +17,16 @@ public struct FactBatch: Sendable {
     /// The document's own time (SBOM creation, snapshot capture), when it has one.
     public var observedAt: Timestamp?
 
+    /// Where `publish` hands the facts added so far, for a writer that stores them while the
+    /// document is still being read; nil for an ordinary batch.
+    public var stream: FactStream?
+    /// How many nodes and edges (the first ones) were published.
+    public private(set) var publishedNodes = 0
+    public private(set) var publishedEdges = 0
+    /// Indexes of published facts that a later assertion merged into (attributes, location,
+    /// interval): the writer rewrites them from the finished batch. Repeats possible.
+    public private(set) var changedAfterPublishing: (nodes: [Int], edges: [Int]) = ([], [])
+
     private var nodeIndex = FactIndex()
     private var edgeIndex: [EdgeKey: Int] = [:]
     /// Unqualified edges (nearly all of them) by the hash of one packed integer
@@ -42,6 +52,10 @@ public struct FactBatch: Sendable {
                               package: PackageColumns? = nil) -> LocalNodeID {
         let hash = ref.hashValue
         if let index = nodeIndex.first(hash: hash, where: { nodes[$0].ref == ref }) {
+            if index < publishedNodes,
+               !attributes.isEmpty || (nodes[index].location.isNone && location != nil) || (nodes[index].package == nil && package != nil) {
+                changedAfterPublishing.nodes.append(index)
+            }
             if !attributes.isEmpty { NodeAttributes.merge(attributes, into: &nodes[index].attributes) }
             if nodes[index].location.isNone { nodes[index].location = locations.append(location) }
             if nodes[index].package == nil { nodes[index].package = package }
@@ -85,6 +99,7 @@ public struct FactBatch: Sendable {
             existingIndex = edgeIndex[EdgeKey(kind: kind, from: from, to: to, qualifier: qualifier)]
         }
         if let existing = existingIndex {
+            if existing < publishedEdges { changedAfterPublishing.edges.append(existing) }
             edges[existing].firstSeen = edges[existing].firstSeen.earliest(firstSeen)
             edges[existing].lastSeen = edges[existing].lastSeen.latest(lastSeen)
             edges[existing].certainty = max(edges[existing].certainty, certainty)
@@ -104,6 +119,38 @@ public struct FactBatch: Sendable {
                               location: locations.append(location)))
     }
 
+
+    /// Hands the nodes and edges added since the last call to `stream` (nothing without one,
+    /// or once its writer stopped listening). The batch stays complete: it is still returned
+    /// and written as a whole, by which time the writer has stored what was published.
+    public mutating func publish() {
+        guard let stream else { return }
+        guard stream.isListening else {
+            self.stream = nil
+            return
+        }
+        guard nodes.count > publishedNodes || edges.count > publishedEdges else { return }
+        stream.send(unpublished)
+        publishedNodes = nodes.count
+        publishedEdges = edges.count
+    }
+
+    /// The facts not published yet, as a chunk: what the writer stores after the last
+    /// published chunk, once the batch is finished.
+    public var unpublished: FactChunk {
+        var text = LocationText()
+        // A component's node and its `contains` edge, a dependency entry's edges: one location.
+        var last = (from: LocationRange.none, to: LocationRange.none)
+        func copy(_ range: LocationRange) -> LocationRange {
+            if range != last.from { last = (range, text.append(range, of: locations)) }
+            return last.to
+        }
+        var newNodes = Array(nodes[publishedNodes...])
+        for index in newNodes.indices { newNodes[index].location = copy(newNodes[index].location) }
+        var newEdges = Array(edges[publishedEdges...])
+        for index in newEdges.indices { newEdges[index].location = copy(newEdges[index].location) }
+        return FactChunk(nodeStart: publishedNodes, edgeStart: publishedEdges, nodes: newNodes, edges: newEdges, locations: text)
+    }
 
     public mutating func diagnose(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)

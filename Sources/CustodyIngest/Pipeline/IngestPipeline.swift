@@ -13,6 +13,9 @@ public struct IngestPipeline: Sendable {
     public let reader: InputReader
     public let clock: WallClock
     public let derivations: [any Derivation]
+    /// Documents from this size on, alone in a run, are streamed into a case without facts
+    /// (`ingestAlone`); tests lower it to stream small fixtures, or raise it to compare.
+    public var streamMinimumBytes = IngestPipeline.defaultStreamMinimumBytes
 
     public init(database: CaseDatabase, registry: IngestorRegistry = .standard,
                 reader: InputReader = InputReader(), clock: WallClock = .system,
@@ -63,6 +66,11 @@ public struct IngestPipeline: Sendable {
         } else {
             // Prepared before its transaction opens (preparing reads the database).
             for index in inputs.indices {
+                if case let .success(path) = inputs[index] {
+                    report.entries.append(ingestAlone(path: path, options: options))
+                    progress?(index + 1, inputs.count, path)
+                    continue
+                }
                 let prepared = prepare(index, database)
                 if case .ready = prepared {
                     report.entries.append(database.writingFirstLoad { commit(prepared) })
@@ -120,6 +128,91 @@ public struct IngestPipeline: Sendable {
 
     func ingestOne(path: String, options: IngestOptions) -> IngestReport.Entry {
         commit(prepareFile(path: path, options: options, lookup: database))
+    }
+
+    /// The one document of a run. A large one that an ingestor can stream into a case with
+    /// no facts yet is written while it is read (`streamedFirstLoad`); any other is prepared,
+    /// then written, with a rollback journal if it is the case's first document.
+    private func ingestAlone(path: String, options: IngestOptions) -> IngestReport.Entry {
+        var timer = PhaseTimer(label: path)
+        let bytes: [UInt8], sha256: String
+        do {
+            (bytes, sha256) = try reader.readHashed(path)
+        } catch {
+            // As `prepareFile` reports it.
+            let failure = error as? CustodyError ?? .rejected("\(error)", at: SourceLocation(path: path))
+            return .init(source: path, sha256: nil, outcome: .rejected(failure), diagnostics: [])
+        }
+        timer.mark("read+hash")
+        if bytes.count >= streamMinimumBytes, (try? database.isGraphEmpty()) == true,
+           (try? database.hasDocument(sha256: sha256)) == false,
+           let ingestor = try? chooseIngestor(bytes: bytes, source: path, options: options), ingestor.streams {
+            return streamedFirstLoad(bytes: bytes, sha256: sha256, source: path, ingestor: ingestor, options: options, timer: timer)
+        }
+        let prepared = prepare(bytes: bytes, sha256: sha256, source: path, options: options, lookup: database, timer: timer)
+        guard case .ready = prepared else { return commit(prepared) }
+        return database.writingFirstLoad { commit(prepared) }
+    }
+
+    /// Below 8 MiB, reading and then writing a document costs little more than streaming it.
+    public static let defaultStreamMinimumBytes = 8 << 20
+
+    /// Reads `bytes` on this thread while another writes the facts read so far, chunk by chunk
+    /// (`CaseDatabase.ingestStreamed`): for a 100,000-component SBOM into a new case, SQLite's
+    /// inserts overlap the reading instead of following it. One transaction all the same: a
+    /// rejected document or a failed write leaves nothing behind.
+    private func streamedFirstLoad(bytes raw: [UInt8], sha256 sha: String, source: String, ingestor: any Ingestor,
+                                   options: IngestOptions, timer: PhaseTimer) -> IngestReport.Entry {
+        var timer = timer
+        defer { timer.report() }
+        let streamed = StreamedDocument(size: raw.count)
+        let compression = Background { ContentCodec.encode(raw) }
+        let database = self.database, ingestedAt = clock.now()
+        let writer = Background {
+            database.writingFirstLoad { database.ingestStreamed(streamed, sha256: sha, ingestedAt: ingestedAt) }
+        }
+        var batch: FactBatch
+        do {
+            batch = try ingestor.ingest(IngestInput(source: source, fileName: InputReader.fileName(of: source), bytes: raw,
+                                                    options: options, stream: streamed.facts))
+            timer.mark("parse+facts")
+        } catch {
+            streamed.abandon()
+            _ = writer.wait()
+            _ = compression.wait()
+            return .init(source: source, sha256: sha, outcome: .rejected(Self.rejection(error, source: source)), diagnostics: [])
+        }
+        batch.stream = nil
+        if batch.observedAt == nil { batch.observedAt = options.observedAt }
+        let descriptor = ingestor.descriptor
+        let document = DocumentInput(sha256: sha, format: descriptor.id, source: source, size: raw.count,
+                                     observedAt: batch.observedAt, ingestor: descriptor.id,
+                                     ingestorVersion: descriptor.version, stored: compression.wait())
+        timer.mark("compress-wait")
+        streamed.finish(document: document, batch: batch)
+        let result = writer.wait()
+        timer.mark("write")
+        let diagnostics = batch.diagnostics
+        // Freeing half a million facts takes a tenth of a second: another thread does it.
+        releaseInBackground(batch, trim: true)
+        switch result {
+        case let .failure(error):
+            return .init(source: source, sha256: sha, outcome: .rejected(error), diagnostics: [])
+        case .success(nil):
+            return .init(source: source, sha256: sha, outcome: .alreadyPresent(format: descriptor.id), diagnostics: [])
+        case let .success(summary?):
+            return .init(source: source, sha256: sha,
+                         outcome: .stored(format: descriptor.id, nodesAdded: summary.nodesAdded, edgesAdded: summary.edgesAdded),
+                         diagnostics: diagnostics)
+        }
+    }
+
+    /// An ingestor's or reader's error as a rejection of the document at `source`.
+    private static func rejection(_ error: any Error, source: String) -> CustodyError {
+        guard var error = error as? CustodyError else { return .rejected("\(error)", at: SourceLocation(path: source)) }
+        if error.location == nil { error.location = SourceLocation(path: source) }
+        if error.code != .rejectedInput, error.code != .usage { error.code = .rejectedInput }
+        return error
     }
 
     private func prepareFile(path: String, options: IngestOptions, lookup: CaseDatabase) -> Prepared {

@@ -80,12 +80,17 @@ public struct IngestInput: Sendable {
     public let fileName: String
     public let bytes: [UInt8]
     public let options: IngestOptions
+    /// Where an ingestor that can (`Ingestor.streams`) publishes facts while it reads, for
+    /// the pipeline's streamed first load; others ignore it.
+    public var stream: FactStream?
 
-    public init(source: String, fileName: String, bytes: [UInt8], options: IngestOptions = IngestOptions()) {
+    public init(source: String, fileName: String, bytes: [UInt8], options: IngestOptions = IngestOptions(),
+                stream: FactStream? = nil) {
         self.source = source
         self.fileName = fileName
         self.bytes = bytes
         self.options = options
+        self.stream = stream
     }
 }
 
@@ -115,4 +120,11 @@ public protocol Ingestor: Sendable {
     var descriptor: IngestorDescriptor { get }
     func detect(_ sample: DetectionSample) -> Confidence
     func ingest(_ input: IngestInput) throws -> FactBatch
+    /// Whether `ingest` publishes facts to `IngestInput.stream` while it reads (so the
+    /// pipeline may write a large first load as it is read). False unless an ingestor says so.
+    var streams: Bool { get }
+}
+
+extension Ingestor {
+    public var streams: Bool { false }
 }

@@ -44,7 +44,7 @@ struct FactWriter {
     ///   - edgeCache: edges of the run known already; updated with what this write stores.
     func write(_ facts: GroupFacts, deferIndexes: Bool = false, edgeCache: inout EdgeIdentityCache,
                timer: inout PhaseTimer) throws -> Written {
-        let empty = try graphIsEmpty()
+        let empty = try Self.graphIsEmpty(db)
         if empty {
             // Nothing stored: from here, every edge this run records is every edge there is.
             if edgeCache.recording { edgeCache.startComplete() } else { edgeCache.removeAll() }
@@ -88,7 +88,8 @@ struct FactWriter {
         return (Background { [ids] in WriteOrder.edges(edges, nodeIDs: ids) }, ids)
     }
 
-    private func graphIsEmpty() throws -> Bool {
+    /// No node, edge or evidence link stored (documents may be: they can assert nothing).
+    static func graphIsEmpty(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT NOT EXISTS (SELECT 1 FROM nodes) AND NOT EXISTS (SELECT 1 FROM edges)
                AND NOT EXISTS (SELECT 1 FROM node_evidence_extra) AND NOT EXISTS (SELECT 1 FROM edge_evidence_extra)

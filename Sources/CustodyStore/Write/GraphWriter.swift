@@ -77,11 +77,23 @@ struct GraphWriter {
         return summary
     }
 
-    private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp) throws -> Int64 {
+    /// The row of a document whose facts were written first, under the id they cite (a
+    /// streamed first load, `StreamedFactWriter`), and its diagnostics.
+    func storeDocument(_ document: DocumentInput, diagnostics: [Diagnostic], id: Int64, ingestedAt: Timestamp) throws {
+        let stored = try insertDocument(document, ingestedAt: ingestedAt, id: id)
+        guard stored == id else {
+            throw CustodyError(.internalError, "document row \(stored) stored instead of \(id)")
+        }
+        try insertDiagnostics(diagnostics, documentID: id)
+    }
+
+    /// `id`: the row's id, if chosen beforehand; else SQLite's next.
+    private func insertDocument(_ document: DocumentInput, ingestedAt: Timestamp, id: Int64? = nil) throws -> Int64 {
         let statement = try BulkStatement(db, """
-            INSERT INTO documents(sha256, format, source, size, ingested_at, observed_at, ingestor, ingestor_version, encoding, content)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id
+            INSERT INTO documents(sha256, format, source, size, ingested_at, observed_at, ingestor, ingestor_version, encoding, content, id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id
             """)
+        statement.bind(11, id)
         statement.bind(1, document.sha256)
         statement.bind(2, document.format)
         statement.bind(3, document.source)

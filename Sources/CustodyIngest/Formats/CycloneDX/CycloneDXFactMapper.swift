@@ -36,7 +36,8 @@ struct CycloneDXFactMapper {
     ///   - format: stored as the sbom node's `format` attribute (`cyclonedx-json`, `cyclonedx-xml`).
     ///   - metadataComponent: `metadata.component`, with all its properties and hashes.
     init(header: CycloneDXHeader, format: String, documentBytes: [UInt8],
-         metadataComponent: CycloneDXComponent?, expectedComponents: Int, expectedDependencies: Int) {
+         metadataComponent: CycloneDXComponent?, expectedComponents: Int, expectedDependencies: Int,
+         stream: FactStream? = nil) {
         var keyProblem: String?
         var key: String?
         if let serial = header.serialNumber {
@@ -61,6 +62,7 @@ struct CycloneDXFactMapper {
                               createdAt: createdAt, tools: header.tools,
                               name: metadataComponent?.name)
         builder.reserve(components: expectedComponents, dependencies: expectedDependencies)
+        builder.stream(to: stream)
         refs = BomRefIndex(capacity: expectedComponents)
         if let keyProblem { builder.warn(keyProblem, at: header.serialNumberLocation) }
         if let timeProblem { builder.warn(timeProblem, at: header.timestampLocation) }
@@ -71,6 +73,11 @@ struct CycloneDXFactMapper {
         let ref = metadataComponent?.bomRef
         subjectRef = ref?.isEmpty == false ? ref : nil
         subjectRefBytes = Array((subjectRef ?? "").utf8)
+    }
+
+    /// Hands the facts added so far to the writer, when the document is streamed.
+    mutating func publish() {
+        builder.publish()
     }
 
     /// Adds one inventory component (metadata.component's children included).

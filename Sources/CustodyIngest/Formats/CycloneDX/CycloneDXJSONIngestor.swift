@@ -20,6 +20,8 @@ public struct CycloneDXJSONIngestor: Ingestor {
             emits: "sbom, artifact / image-reference / package subject, package; describes, contains, dependsOn, storedIn, refersTo")
     }
 
+    public var streams: Bool { true }
+
     public func detect(_ sample: DetectionSample) -> Confidence {
         let namedLikeIt = sample.fileNameHasSuffix(".cdx.json", ".cyclonedx.json", "bom.json")
         guard sample.looksLikeJSON else { return .none }
@@ -38,7 +40,7 @@ public struct CycloneDXJSONIngestor: Ingestor {
                                         at: SourceLocation(path: input.source, line: error.line, column: error.column))
         }
         timer.mark("parse")
-        let reader = CycloneDXJSONReader(source: input.source, bytes: input.bytes)
+        let reader = CycloneDXJSONReader(source: input.source, bytes: input.bytes, stream: input.stream)
         let batch = try reader.read(document.root)
         timer.mark("facts")
         return batch
@@ -50,6 +52,12 @@ struct CycloneDXJSONReader {
     let source: String
     /// The document's bytes, for the raw prefix test on property names.
     let bytes: [UInt8]
+    /// Where facts are published while the document is read (`FactBatch.publish`), if anywhere.
+    var stream: FactStream? = nil
+
+    /// Components (or dependency entries) between two publications: ~100 chunks for the
+    /// 100,000-component benchmark SBOM, each small next to the batch.
+    static let publishEvery = 2_048
 
     func read(_ root: JSONValue) throws -> FactBatch {
         guard root.isObject else {
@@ -99,7 +107,7 @@ struct CycloneDXJSONReader {
         var mapper = CycloneDXFactMapper(
             header: header, format: "cyclonedx-json", documentBytes: bytes, metadataComponent: metadataComponent,
             expectedComponents: (components?.count ?? 0) + (metadataChildren?.count ?? 0),
-            expectedDependencies: dependencies.map(Self.edgeCount) ?? 0)
+            expectedDependencies: dependencies.map(Self.edgeCount) ?? 0, stream: stream)
 
         if let metadataChildren { try walk(metadataChildren, pointer: "/metadata/component/components", into: &mapper) }
         if let components { try walk(components, pointer: "/components", into: &mapper) }
@@ -111,18 +119,37 @@ struct CycloneDXJSONReader {
 
     /// Adds every component of `array` and, depth first, their nested `components`. Recursion
     /// depth is bounded by the parser's nesting limit (two JSON levels per component level).
+    ///
+    /// A streamed document's top-level array hands back the tape memory of the components it
+    /// has read (`JSONArrayView.releaseElements`): its facts and SQLite's pages then fit in
+    /// the memory the tape held.
     private func walk(_ array: JSONValue, pointer: String, into mapper: inout CycloneDXFactMapper) throws {
+        let elements = array.elements
+        let releasing = stream != nil && pointer == "/components" && elements.count >= Self.releaseMinimum
+        var released = elements.startIndex
+        var position = elements.startIndex
         var index = 0
-        for element in array.elements {
+        while position < elements.endIndex {
             let elementPointer = JSONPointerText.child(pointer, index)
-            let read = try readComponent(element, pointer: elementPointer, allProperties: false)
+            let read = try readComponent(elements[position], pointer: elementPointer, allProperties: false)
             mapper.addComponent(read.component)
             if let children = read.children {
                 try walk(children, pointer: elementPointer + "/components", into: &mapper)
             }
             index += 1
+            position = elements.index(after: position)
+            if index % Self.publishEvery == 0 {
+                mapper.publish()
+                if releasing {
+                    elements.releaseElements(released..<position)
+                    released = position
+                }
+            }
         }
     }
+
+    /// Component arrays from this size on release their tape as they are walked (streamed).
+    static let releaseMinimum = 4_096
 
     private func readComponent(_ value: JSONValue, pointer: String, allProperties: Bool) throws
         -> (component: CycloneDXComponent, children: JSONValue?) {
@@ -204,6 +231,7 @@ struct CycloneDXJSONReader {
         for entry in array.elements {
             let pointer = JSONPointerText.child("/dependencies", index)
             index += 1
+            if index % Self.publishEvery == 0 { mapper.publish() }
             guard entry.isObject else {
                 throw reject("a dependency entry must be an object, found \(Self.describe(entry.kind))", entry, pointer)
             }

@@ -152,6 +152,16 @@ public struct SBOMBuilder {
         batch.edge(.dependsOn, from: dependent, to: dependency, firstSeen: time, lastSeen: time, at: location)
     }
 
+    /// Publishes the facts added so far to `stream` from now on (`FactBatch.publish`).
+    public mutating func stream(to stream: FactStream?) {
+        batch.stream = stream
+    }
+
+    /// Hands the facts added since the last call to the batch's stream, if it has one.
+    public mutating func publish() {
+        batch.publish()
+    }
+
     public mutating func warn(_ message: String, at location: String?) {
         batch.warn(message, at: location)
     }
