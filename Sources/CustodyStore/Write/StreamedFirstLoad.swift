@@ -85,6 +85,8 @@ extension WriteSession {
     /// the page cache then, in KiB.
     static let indexSortThreads = 2
     static let indexSortCacheKiB = 1_024
+    /// Chunks between two starts of the case file's writeback (`EarlyWriteback`).
+    static let writebackEveryChunks = 8
 
     func ingestStreamed(_ streamed: StreamedDocument, sha256: String, ingestedAt: Timestamp) throws -> WriteSummary? {
         // Whatever happens here, the reader must never wait on a writer that has left.
@@ -122,8 +124,14 @@ extension WriteSession {
         try db.execute(sql: "PRAGMA cache_size = -\(Self.streamingCacheKiB)")
         let documentID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM documents") ?? 0) + 1
         var writer = StreamedFactWriter(db: db, tables: tables, documentID: documentID)
+        let writeback = EarlyWriteback(path: path)
         do {
-            while let chunk = streamed.facts.next() { try writer.write(chunk) }
+            var chunks = 0
+            while let chunk = streamed.facts.next() {
+                try writer.write(chunk)
+                chunks += 1
+                if chunks % Self.writebackEveryChunks == 0 { writeback.start() }
+            }
         } catch {
             streamed.facts.stopListening()
             _ = streamed.waitForOutcome()
@@ -150,6 +158,7 @@ extension WriteSession {
             try db.execute(sql: index.create)
             timer.mark(index.name)
         }
+        writeback.start()
         var summary = WriteSummary()
         summary.nodesSeen = batch.nodes.count
         summary.edgesSeen = batch.edges.count
