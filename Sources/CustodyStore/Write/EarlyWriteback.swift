@@ -2,10 +2,10 @@
 import Glibc
 #endif
 
-/// Starts the kernel writing a file's dirty pages to disk while SQLite is still writing it,
+/// Starts the kernel writing a file's dirty pages to disk while SQLite is still busy with it,
 /// so that the sync at commit has little left to do. A streamed first load writes ~90 MB into
 /// a new case file in about a second; left to the commit, the sync of all of it took
-/// 70–170 ms of the ingest on this machine's disk, after an early start about 1 ms.
+/// 70–170 ms of the ingest on this machine's disk, after an early start a few ms.
 ///
 /// Timing only: `sync_file_range` promises nothing about durability (SQLite's own sync at
 /// commit does), and writing a transaction's pages before it commits is what SQLite's cache

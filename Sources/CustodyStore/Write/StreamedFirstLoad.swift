@@ -85,8 +85,6 @@ extension WriteSession {
     /// the page cache then, in KiB.
     static let indexSortThreads = 2
     static let indexSortCacheKiB = 1_024
-    /// Chunks between two starts of the case file's writeback (`EarlyWriteback`).
-    static let writebackEveryChunks = 8
 
     func ingestStreamed(_ streamed: StreamedDocument, sha256: String, ingestedAt: Timestamp) throws -> WriteSummary? {
         // Whatever happens here, the reader must never wait on a writer that has left.
@@ -126,12 +124,7 @@ extension WriteSession {
         var writer = StreamedFactWriter(db: db, tables: tables, documentID: documentID)
         let writeback = EarlyWriteback(path: path)
         do {
-            var chunks = 0
-            while let chunk = streamed.facts.next() {
-                try writer.write(chunk)
-                chunks += 1
-                if chunks % Self.writebackEveryChunks == 0 { writeback.start() }
-            }
+            while let chunk = streamed.facts.next() { try writer.write(chunk) }
         } catch {
             streamed.facts.stopListening()
             _ = streamed.waitForOutcome()
@@ -141,6 +134,9 @@ extension WriteSession {
         guard let (document, batch) = streamed.waitForOutcome() else { return nil }
         timer.mark("wait")
         try writer.finish(batch)
+        // The rows are final: their pages go to the disk while the indexes are built. (Started
+        // during the chunks too, it wrote a third more: index pages are changed again and again.)
+        writeback.start()
         timer.mark("tail")
         try GraphWriter(db: db, tables: tables).storeDocument(document, diagnostics: batch.diagnostics, id: documentID,
                                                              ingestedAt: ingestedAt)
