@@ -66,6 +66,9 @@ extension CaseDatabase {
     /// reader abandoned the document. A failure rolls everything back.
     public func ingestStreamed(_ streamed: StreamedDocument, sha256: String, ingestedAt: Timestamp)
         -> Result<WriteSummary?, CustodyError> {
+        // Also when the write cannot even begin (the case is locked): the reader must not wait
+        // for a writer that never listened.
+        defer { streamed.facts.stopListening() }
         do {
             return .success(try writeSession { session in
                 try session.ingestStreamed(streamed, sha256: sha256, ingestedAt: ingestedAt)
