@@ -51,7 +51,7 @@ struct FactWriter {
         }
         let bulk = empty && facts.nodes.count + facts.edges.count >= Self.bulkMinimumFacts
         if bulk {
-            for index in GraphIndexes.rebuiltByBulkLoad { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+            try GraphIndexes.dropRebuilt(db)
         }
         var merges = try StoredFactMerges(db: db)
         let nodeOrder = WriteOrder.nodes(facts.nodes)
@@ -68,12 +68,7 @@ struct FactWriter {
                  locations: facts.locations, location: { facts.edges[$0].location },
                  into: "edge_evidence_extra(edge_id, document_id, location)")
         timer.mark("edge evidence")
-        if bulk, !deferIndexes {
-            for index in GraphIndexes.rebuiltByBulkLoad {
-                try db.execute(sql: index.create)
-                timer.mark(index.name)
-            }
-        }
+        if bulk, !deferIndexes { try GraphIndexes.createRebuilt(db, timer: &timer) }
         return Written(nodeIDs: nodes.ids, edgeIDs: edges.ids, nodeAdded: nodes.added, edgeAdded: edges.added)
     }
 
@@ -124,11 +119,8 @@ struct FactWriter {
         var added = [Bool](repeating: false, count: facts.nodes.count)
         if !newOrder.isEmpty {
             let firstID = try nextID(in: "nodes")
-            try tables.nodes.withRows(NodeRows(facts.nodes, locations: facts.locations, order: newOrder, firstID: firstID,
-                                               documents: facts.nodeDocuments, appends: true)) {
-                try db.execute(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)")
-            }
-            try checkAppended(newOrder.count, from: firstID, to: "nodes")
+            try append(NodeRows(facts.nodes, locations: facts.locations, order: newOrder, firstID: firstID,
+                                documents: facts.nodeDocuments, appends: true))
             for (row, index) in newOrder.enumerated() {
                 ids[Int(index)] = firstID + Int64(row)
                 added[Int(index)] = true
@@ -200,11 +192,8 @@ struct FactWriter {
         }
         if !order.isEmpty {
             let firstID = try nextID(in: "edges")
-            try tables.edges.withRows(EdgeRows(facts.edges, locations: facts.locations, nodeIDs: nodeIDs, order: order, firstID: firstID,
-                                               documents: facts.edgeDocuments, appends: true)) {
-                try db.execute(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)")
-            }
-            try checkAppended(order.count, from: firstID, to: "edges")
+            try append(EdgeRows(facts.edges, locations: facts.locations, nodeIDs: nodeIDs, order: order, firstID: firstID,
+                                documents: facts.edgeDocuments, appends: true))
             for (row, index) in order.enumerated() {
                 ids[Int(index)] = firstID + Int64(row)
                 added[Int(index)] = true
@@ -247,6 +236,23 @@ struct FactWriter {
     /// already handed out assume (`FactRows.appends`); it always does for a table whose
     /// largest id was `first - 1`. A mismatch rolls the document back instead of storing
     /// evidence links to the wrong facts.
+    /// Appends `rows` (numbered from their `firstID`, `FactRows.appends`) to `nodes`, and
+    /// checks that SQLite numbered them so.
+    func append(_ rows: NodeRows) throws {
+        try tables.nodes.withRows(rows) {
+            try db.cachedStatement(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)").execute()
+        }
+        try checkAppended(rows.rowCount, from: rows.firstID, to: "nodes")
+    }
+
+    /// `append` for `edges`.
+    func append(_ rows: EdgeRows) throws {
+        try tables.edges.withRows(rows) {
+            try db.cachedStatement(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)").execute()
+        }
+        try checkAppended(rows.rowCount, from: rows.firstID, to: "edges")
+    }
+
     private func checkAppended(_ count: Int, from first: Int64, to table: String) throws {
         let last = db.lastInsertedRowID
         guard last == first + Int64(count) - 1 else {

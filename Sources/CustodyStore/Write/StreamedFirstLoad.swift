@@ -89,9 +89,8 @@ extension WriteSession {
     static let indexSortThreads = 2
     static let indexSortCacheKiB = 1_024
 
+    /// (`CaseDatabase.ingestStreamed` stops the stream however this ends.)
     func ingestStreamed(_ streamed: StreamedDocument, sha256: String, ingestedAt: Timestamp) throws -> WriteSummary? {
-        // Whatever happens here, the reader must never wait on a writer that has left.
-        defer { streamed.facts.stopListening() }
         try useSmallCacheAfterLargeDocuments(largest: streamed.size)
         var summary: WriteSummary?
         try db.inSavepoint {
@@ -117,7 +116,7 @@ extension WriteSession {
     private func writeStreamedFirstLoad(_ streamed: StreamedDocument, ingestedAt: Timestamp) throws -> WriteSummary? {
         var timer = PhaseTimer(label: "streamed write")
         defer { timer.report() }
-        for index in GraphIndexes.rebuiltByBulkLoad { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
+        try GraphIndexes.dropRebuilt(db)
         // While the document is being read, SQLite's cache adds to the reader's memory: a small
         // one (appends need few pages). 16 MiB raised the benchmark SBOM's peak by 25 MB, and
         // by as much again during the index builds (whose sorts spill to a file either way),
@@ -126,13 +125,7 @@ extension WriteSession {
         let documentID = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM documents") ?? 0) + 1
         var writer = StreamedFactWriter(db: db, tables: tables, documentID: documentID)
         let writeback = EarlyWriteback(path: path)
-        do {
-            while let chunk = streamed.facts.next() { try writer.write(chunk) }
-        } catch {
-            streamed.facts.stopListening()
-            _ = streamed.waitForOutcome()
-            throw error
-        }
+        while let chunk = streamed.facts.next() { try writer.write(chunk) }
         timer.mark("chunks")
         guard let (document, batch) = streamed.waitForOutcome() else { return nil }
         timer.mark("wait")
@@ -153,10 +146,7 @@ extension WriteSession {
             try? db.execute(sql: "PRAGMA threads = 0")
             try? db.execute(sql: "PRAGMA cache_size = -\(Self.largeDocumentCacheKiB)")
         }
-        for index in GraphIndexes.rebuiltByBulkLoad {
-            try db.execute(sql: index.create)
-            timer.mark(index.name)
-        }
+        try GraphIndexes.createRebuilt(db, timer: &timer)
         writeback.start()
         var summary = WriteSummary()
         summary.nodesSeen = batch.nodes.count
@@ -171,16 +161,17 @@ extension WriteSession {
 /// (document order; the unique indexes take the keys in whatever order they come).
 struct StreamedFactWriter {
     let db: Database
-    let tables: BatchTable.Pair
     let documentID: Int64
+    /// Appends the rows (`FactWriter.append`).
+    private let rows: FactWriter
     /// Stored id of each node written, by batch index.
     private var nodeIDs: [Int64] = []
     private var edgesWritten = 0
 
     init(db: Database, tables: BatchTable.Pair, documentID: Int64) {
         self.db = db
-        self.tables = tables
         self.documentID = documentID
+        rows = FactWriter(db: db, tables: tables)
     }
 
     mutating func write(_ chunk: FactChunk) throws {
@@ -189,21 +180,15 @@ struct StreamedFactWriter {
         }
         if !chunk.nodes.isEmpty {
             let first = Int64(nodeIDs.count) + 1
-            try tables.nodes.withRows(NodeRows(chunk.nodes, locations: chunk.locations, order: Self.identity(chunk.nodes.count),
-                                               firstID: first, documents: .all(documentID), appends: true)) {
-                try db.cachedStatement(sql: "INSERT INTO nodes(\(NodeRows.columns)) SELECT \(NodeRows.columns) FROM \(tables.nodes.name)").execute()
-            }
-            try checkAppended(chunk.nodes.count, from: first, to: "nodes")
+            try rows.append(NodeRows(chunk.nodes, locations: chunk.locations, order: Self.identity(chunk.nodes.count),
+                                     firstID: first, documents: .all(documentID), appends: true))
             nodeIDs.append(contentsOf: first..<(first + Int64(chunk.nodes.count)))
         }
         if !chunk.edges.isEmpty {
             let first = Int64(edgesWritten) + 1
-            try tables.edges.withRows(EdgeRows(chunk.edges, locations: chunk.locations, nodeIDs: nodeIDs,
-                                               order: Self.identity(chunk.edges.count), firstID: first,
-                                               documents: .all(documentID), appends: true)) {
-                try db.cachedStatement(sql: "INSERT INTO edges(\(EdgeRows.columns)) SELECT \(EdgeRows.columns) FROM \(tables.edges.name)").execute()
-            }
-            try checkAppended(chunk.edges.count, from: first, to: "edges")
+            try rows.append(EdgeRows(chunk.edges, locations: chunk.locations, nodeIDs: nodeIDs,
+                                     order: Self.identity(chunk.edges.count), firstID: first,
+                                     documents: .all(documentID), appends: true))
             edgesWritten += chunk.edges.count
         }
     }
@@ -254,12 +239,5 @@ struct StreamedFactWriter {
 
     private static func identity(_ count: Int) -> [Int32] {
         Array(0..<Int32(count))
-    }
-
-    private func checkAppended(_ count: Int, from first: Int64, to table: String) throws {
-        let last = db.lastInsertedRowID
-        guard last == first + Int64(count) - 1 else {
-            throw CustodyError(.internalError, "\(table): SQLite numbered the streamed rows up to \(last), expected \(first + Int64(count) - 1)")
-        }
     }
 }
