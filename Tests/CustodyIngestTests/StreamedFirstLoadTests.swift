@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// A large document alone in a run, into a case without facts, is written while it is read
-/// (`IngestPipeline.streamedFirstLoad`). It must store exactly what the ordinary write stores
+/// (`IngestPipeline.prepare(streaming:)`). It must store exactly what the ordinary write stores
 /// (only the ids differ: document order instead of key order), and nothing when it fails.
 @Suite("Streamed first load", .serialized)
 struct StreamedFirstLoadTests {

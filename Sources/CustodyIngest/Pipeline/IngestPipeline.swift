@@ -130,26 +130,11 @@ public struct IngestPipeline: Sendable {
         commit(prepareFile(path: path, options: options, lookup: database))
     }
 
-    /// The one document of a run. A large one that an ingestor can stream into a case with
-    /// no facts yet is written while it is read (`streamedFirstLoad`); any other is prepared,
-    /// then written, with a rollback journal if it is the case's first document.
+    /// The one document of a run: prepared, then written, with a rollback journal if it is
+    /// the case's first document; or, when large and streamable into a case with no facts
+    /// yet, written while it is read (`prepare(streaming:)`).
     private func ingestAlone(path: String, options: IngestOptions) -> IngestReport.Entry {
-        var timer = PhaseTimer(label: path)
-        let bytes: [UInt8], sha256: String
-        do {
-            (bytes, sha256) = try reader.readHashed(path)
-        } catch {
-            // As `prepareFile` reports it.
-            let failure = error as? CustodyError ?? .rejected("\(error)", at: SourceLocation(path: path))
-            return .init(source: path, sha256: nil, outcome: .rejected(failure), diagnostics: [])
-        }
-        timer.mark("read+hash")
-        if bytes.count >= streamMinimumBytes, (try? database.isGraphEmpty()) == true,
-           (try? database.hasDocument(sha256: sha256)) == false,
-           let ingestor = try? chooseIngestor(bytes: bytes, source: path, options: options), ingestor.streams {
-            return streamedFirstLoad(bytes: bytes, sha256: sha256, source: path, ingestor: ingestor, options: options, timer: timer)
-        }
-        let prepared = prepare(bytes: bytes, sha256: sha256, source: path, options: options, lookup: database, timer: timer)
+        let prepared = prepareFile(path: path, options: options, lookup: database, streaming: true)
         guard case .ready = prepared else { return commit(prepared) }
         return database.writingFirstLoad { commit(prepared) }
     }
@@ -157,70 +142,13 @@ public struct IngestPipeline: Sendable {
     /// Below 8 MiB, reading and then writing a document costs little more than streaming it.
     public static let defaultStreamMinimumBytes = 8 << 20
 
-    /// Reads `bytes` on this thread while another writes the facts read so far, chunk by chunk
-    /// (`CaseDatabase.ingestStreamed`): for a 100,000-component SBOM into a new case, SQLite's
-    /// inserts overlap the reading instead of following it. One transaction all the same: a
-    /// rejected document or a failed write leaves nothing behind.
-    private func streamedFirstLoad(bytes raw: [UInt8], sha256 sha: String, source: String, ingestor: any Ingestor,
-                                   options: IngestOptions, timer: PhaseTimer) -> IngestReport.Entry {
-        var timer = timer
-        defer { timer.report() }
-        let streamed = StreamedDocument(size: raw.count)
-        let compression = Background { ContentCodec.encode(raw) }
-        let database = self.database, ingestedAt = clock.now()
-        let writer = Background {
-            database.writingFirstLoad { database.ingestStreamed(streamed, sha256: sha, ingestedAt: ingestedAt) }
-        }
-        var batch: FactBatch
-        do {
-            batch = try ingestor.ingest(IngestInput(source: source, fileName: InputReader.fileName(of: source), bytes: raw,
-                                                    options: options, stream: streamed.facts))
-            timer.mark("parse+facts")
-        } catch {
-            streamed.abandon()
-            _ = writer.wait()
-            _ = compression.wait()
-            return .init(source: source, sha256: sha, outcome: .rejected(Self.rejection(error, source: source)), diagnostics: [])
-        }
-        batch.stream = nil
-        if batch.observedAt == nil { batch.observedAt = options.observedAt }
-        let descriptor = ingestor.descriptor
-        let document = DocumentInput(sha256: sha, format: descriptor.id, source: source, size: raw.count,
-                                     observedAt: batch.observedAt, ingestor: descriptor.id,
-                                     ingestorVersion: descriptor.version, stored: compression.wait())
-        timer.mark("compress-wait")
-        streamed.finish(document: document, batch: batch)
-        let result = writer.wait()
-        timer.mark("write")
-        let diagnostics = batch.diagnostics
-        // Freeing half a million facts takes a tenth of a second: another thread does it.
-        releaseInBackground(batch, trim: true)
-        switch result {
-        case let .failure(error):
-            return .init(source: source, sha256: sha, outcome: .rejected(error), diagnostics: [])
-        case .success(nil):
-            return .init(source: source, sha256: sha, outcome: .alreadyPresent(format: descriptor.id), diagnostics: [])
-        case let .success(summary?):
-            return .init(source: source, sha256: sha,
-                         outcome: .stored(format: descriptor.id, nodesAdded: summary.nodesAdded, edgesAdded: summary.edgesAdded),
-                         diagnostics: diagnostics)
-        }
-    }
-
-    /// An ingestor's or reader's error as a rejection of the document at `source`.
-    private static func rejection(_ error: any Error, source: String) -> CustodyError {
-        guard var error = error as? CustodyError else { return .rejected("\(error)", at: SourceLocation(path: source)) }
-        if error.location == nil { error.location = SourceLocation(path: source) }
-        if error.code != .rejectedInput, error.code != .usage { error.code = .rejectedInput }
-        return error
-    }
-
-    private func prepareFile(path: String, options: IngestOptions, lookup: CaseDatabase) -> Prepared {
+    private func prepareFile(path: String, options: IngestOptions, lookup: CaseDatabase, streaming: Bool = false) -> Prepared {
         do {
             var timer = PhaseTimer(label: path)
             let (bytes, sha256) = try reader.readHashed(path)
             timer.mark("read+hash")
-            return prepare(bytes: bytes, sha256: sha256, source: path, options: options, lookup: lookup, timer: timer)
+            return prepare(bytes: bytes, sha256: sha256, source: path, options: options, lookup: lookup, timer: timer,
+                           streaming: streaming)
         } catch let error as CustodyError {
             return .done(.init(source: path, sha256: nil, outcome: .rejected(error), diagnostics: []))
         } catch {
@@ -233,8 +161,15 @@ public struct IngestPipeline: Sendable {
     /// beside a write); `commit` asks again inside its transaction, so a race only costs work.
     /// `bytes` is consumed: the raw document is released before the write, not after it.
     /// `sha256`: the bytes' hash when the reader computed it already.
+    ///
+    /// `streaming` (the run's only document, `lookup` being `database`): a document of
+    /// `streamMinimumBytes` or more whose ingestor streams, into a case with no facts, is
+    /// written while it is read, by another thread, chunk by chunk
+    /// (`CaseDatabase.ingestStreamed`): for a 100,000-component SBOM, SQLite's inserts overlap
+    /// the reading instead of following it. One transaction all the same: a rejected document
+    /// or a failed write leaves nothing behind. It comes back done.
     private func prepare(bytes: consuming [UInt8], sha256: String? = nil, source: String, options: IngestOptions,
-                         lookup: CaseDatabase, timer: PhaseTimer? = nil) -> Prepared {
+                         lookup: CaseDatabase, timer: PhaseTimer? = nil, streaming: Bool = false) -> Prepared {
         var timer = timer ?? PhaseTimer(label: source)
         defer { timer.report() }
         let raw = bytes
@@ -249,27 +184,70 @@ public struct IngestPipeline: Sendable {
             timer.mark("detect")
             // Compress the raw bytes for the evidence store on the other core while parsing.
             let compression = Background { ContentCodec.encode(raw) }
+            let streamed = streaming && ingestor.streams && raw.count >= streamMinimumBytes
+                && (try? lookup.isGraphEmpty()) == true ? startStreamedWrite(size: raw.count, sha256: sha) : nil
             var batch: FactBatch
             do {
-                batch = try ingestor.ingest(IngestInput(source: source, fileName: InputReader.fileName(of: source), bytes: raw, options: options))
+                batch = try ingestor.ingest(IngestInput(source: source, fileName: InputReader.fileName(of: source), bytes: raw,
+                                                        options: options, stream: streamed?.document.facts))
                 timer.mark("parse+facts")
-            } catch var error as CustodyError {
-                if error.location == nil { error.location = SourceLocation(path: source) }
-                if error.code != .rejectedInput, error.code != .usage { error.code = .rejectedInput }
+            } catch {
+                streamed?.document.abandon()
+                _ = streamed?.writer.wait()
                 _ = compression.wait()
-                return .done(.init(source: source, sha256: sha, outcome: .rejected(error), diagnostics: []))
+                return .done(.init(source: source, sha256: sha, outcome: .rejected(Self.rejection(error, source: source)), diagnostics: []))
             }
+            batch.stream = nil
             if batch.observedAt == nil { batch.observedAt = options.observedAt }
             let descriptor = ingestor.descriptor
             let document = DocumentInput(sha256: sha, format: descriptor.id, source: source, size: raw.count,
                                          observedAt: batch.observedAt, ingestor: descriptor.id,
                                          ingestorVersion: descriptor.version, stored: compression.wait())
             timer.mark("compress-wait")
-            return .ready(Ready(source: source, sha256: sha, format: descriptor.id, document: document, batch: batch))
+            let ready = Ready(source: source, sha256: sha, format: descriptor.id, document: document, batch: batch)
+            guard let streamed else { return .ready(ready) }
+            streamed.document.finish(document: document, batch: ready.batch)
+            let entry = Self.entry(ready, streamed.writer.wait())
+            timer.mark("write")
+            // Freeing half a million facts takes a tenth of a second: another thread does it.
+            releaseInBackground(ready, trim: true)
+            return .done(entry)
         } catch let error as CustodyError {
             return .done(.init(source: source, sha256: sha, outcome: .rejected(error), diagnostics: []))
         } catch {
             return .done(.init(source: source, sha256: sha, outcome: .rejected(.rejected("\(error)", at: SourceLocation(path: source))), diagnostics: []))
+        }
+    }
+
+    /// The writer of a streamed document, started on another thread.
+    private func startStreamedWrite(size: Int, sha256: String)
+        -> (document: StreamedDocument, writer: Background<Result<WriteSummary?, CustodyError>>) {
+        let streamed = StreamedDocument(size: size)
+        let database = self.database, ingestedAt = clock.now()
+        return (streamed, Background {
+            database.writingFirstLoad { database.ingestStreamed(streamed, sha256: sha256, ingestedAt: ingestedAt) }
+        })
+    }
+
+    /// An ingestor's error as a rejection of the document at `source`.
+    private static func rejection(_ error: any Error, source: String) -> CustodyError {
+        guard var error = error as? CustodyError else { return .rejected("\(error)", at: SourceLocation(path: source)) }
+        if error.location == nil { error.location = SourceLocation(path: source) }
+        if error.code != .rejectedInput, error.code != .usage { error.code = .rejectedInput }
+        return error
+    }
+
+    /// A written document's entry in the report.
+    private static func entry(_ ready: Ready, _ result: Result<WriteSummary?, CustodyError>) -> IngestReport.Entry {
+        switch result {
+        case let .failure(error):
+            .init(source: ready.source, sha256: ready.sha256, outcome: .rejected(error), diagnostics: [])
+        case .success(nil):
+            .init(source: ready.source, sha256: ready.sha256, outcome: .alreadyPresent(format: ready.format), diagnostics: [])
+        case let .success(summary?):
+            .init(source: ready.source, sha256: ready.sha256,
+                  outcome: .stored(format: ready.format, nodesAdded: summary.nodesAdded, edgesAdded: summary.edgesAdded),
+                  diagnostics: ready.batch.diagnostics)
         }
     }
 
@@ -362,18 +340,7 @@ public struct IngestPipeline: Sendable {
         timer.mark("write")
         // Freeing half a million facts takes a tenth of a second: another thread does it.
         releaseInBackground(group, trim: trim)
-        return zip(group, results).map { ready, result in
-            switch result {
-            case let .failure(error):
-                return .init(source: ready.source, sha256: ready.sha256, outcome: .rejected(error), diagnostics: [])
-            case .success(nil):
-                return .init(source: ready.source, sha256: ready.sha256, outcome: .alreadyPresent(format: ready.format), diagnostics: [])
-            case let .success(summary?):
-                return .init(source: ready.source, sha256: ready.sha256,
-                             outcome: .stored(format: ready.format, nodesAdded: summary.nodesAdded, edgesAdded: summary.edgesAdded),
-                             diagnostics: ready.batch.diagnostics)
-            }
-        }
+        return zip(group, results).map(Self.entry)
     }
 
     private func chooseIngestor(bytes: [UInt8], source: String, options: IngestOptions) throws -> any Ingestor {
