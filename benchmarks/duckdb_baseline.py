@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reference loaders for the custody ingest benchmark.
 
-  duckdb_baseline.py FILE [--runs N] [--json-load] [--keep-db DIR]
+  duckdb_baseline.py FILE [--runs N] [--json-load] [--workdir DIR]
+  duckdb_baseline.py FILE --serve [--workdir DIR]
 
 DuckDB (default): for each run, a fresh on-disk DuckDB database is created, the CycloneDX file
 is read once with `read_json` into a staging table, and its components and dependency edges
@@ -18,7 +19,12 @@ baseline faster, i.e. the comparison stricter for custody). Row counts are check
 "parse 50 MB of JSON" costs; nothing is stored).
 
 Each run's seconds go to standard error; the last line of standard output is
-`median_seconds <S>` for scripts (benchmarks/run.sh reads it).
+`median_seconds <S>` for scripts.
+
+--serve: after the warm-up, one DuckDB run per line read from standard input, each answered
+at once on standard output with `seconds <S> components <N> edges <M>`; ends at end of input.
+benchmarks/run.sh uses it to alternate DuckDB's runs with custody's, so that both see the
+same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -84,6 +90,21 @@ def json_load_once(path: str) -> tuple[float, int, int]:
     return elapsed, ncomp, nedge
 
 
+def serve(path: str, workdir: str, warmup: int, json_load: bool) -> int:
+    """One measured run per line of standard input (run.sh alternates them with custody's)."""
+    once = json_load_once if json_load else (lambda p: duckdb_once(p, workdir))
+    for _ in range(warmup):
+        once(path)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        elapsed, ncomp, nedge = once(path)
+        print(f"seconds {elapsed:.4f} components {ncomp} edges {nedge}", flush=True)
+        if ncomp == 0:
+            print(f"error: no components in {path}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file", help="CycloneDX JSON file (from generate_sbom.py)")
@@ -91,6 +112,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (default 1)")
     ap.add_argument("--json-load", action="store_true", help="time Python's json.load instead of DuckDB")
     ap.add_argument("--workdir", help="where the DuckDB files go (default: a temporary directory)")
+    ap.add_argument("--serve", action="store_true",
+                    help="after the warm-up, one DuckDB run per line of standard input, answered on standard output")
     args = ap.parse_args(argv)
     if not os.path.isfile(args.file):
         print(f"error: no such file: {args.file}", file=sys.stderr)
@@ -107,6 +130,8 @@ def main(argv: list[str]) -> int:
             import duckdb
 
             print(f"duckdb {duckdb.__version__}, threads = {os.cpu_count()}", file=sys.stderr)
+        if args.serve:
+            return serve(path, workdir, args.warmup, args.json_load)
         times: list[float] = []
         for i in range(args.warmup + args.runs):
             if args.json_load:
