@@ -66,7 +66,7 @@ public final class CaseDatabase: Sendable {
                                cause: "ingest evidence first (custody ingest PATH), or pass --db / set CUSTODY_DB")
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try Self.openQueue(path: path, configuration: config)
         } catch {
             // A rollback journal left by an ingest that was killed during a first load
             // (`writingFirstLoad`): only a writable open can roll the write back.
@@ -79,28 +79,43 @@ public final class CaseDatabase: Sendable {
         try checkSchema(readOnly: readOnly)
     }
 
+    /// Opens the connection. Setting WAL on a case another process is creating at the same
+    /// moment can meet its lock without SQLite's busy handler being asked (SQLite returns
+    /// "database is locked" at once where waiting could deadlock), so a busy open is tried
+    /// again, for as long as the busy timeout.
+    private static func openQueue(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeoutMilliseconds))
+        while true {
+            do {
+                return try DatabaseQueue(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
+
     private func checkSchema(readOnly: Bool) throws {
         let migrator = Migrations.migrator
+        let known = Set(Migrations.knownIdentifiers)
         do {
-            let superseded = try queue.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
-                let unknown = applied.subtracting(Migrations.knownIdentifiers).sorted()
-                throw CustodyError(.database,
-                                   "the case database \(path) was written by a newer custody (schema \(unknown.joined(separator: ", ")))",
-                                   cause: "upgrade custody to read it; this build knows schema up to \(Migrations.knownIdentifiers.last ?? "?")")
-            }
             if !readOnly {
-                // Checked with a read first, so that opening a current database writes nothing.
-                let complete = try queue.read { db in try migrator.hasCompletedMigrations(db) }
-                if !complete { try migrator.migrate(queue) }
+                // A current case is recognised with a read, so that opening it writes nothing
+                // and waits for no writer. Anything else (new, older, newer, or being created
+                // by another process right now, which can make this read fail) is settled
+                // under the write lock.
+                let applied = try? queue.read { db in try migrator.appliedIdentifiers(db) }
+                if applied != known {
+                    try queue.writeWithoutTransaction { db in try Migrations.migrate(db, path: path) }
+                }
                 // An ingest that was interrupted after a bulk load may have left them out.
                 try restoreIndexes()
             } else {
+                let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
+                let unknown = applied.subtracting(known).sorted()
+                if !unknown.isEmpty { throw Migrations.newerCustody(path: path, unknown: unknown) }
                 // Reading needs every migration that readers depend on; the write-path
                 // indexes come with the next ingest.
-                let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
-                let needed = Set(Migrations.knownIdentifiers).subtracting(Migrations.notNeededForReading)
+                let needed = known.subtracting(Migrations.notNeededForReading)
                 if !needed.isSubset(of: applied) {
                     throw CustodyError(.database, "\(path) is not a custody case database, or an older one",
                                        cause: "run any custody ingest on it to upgrade it")

@@ -1,3 +1,5 @@
+import CustodyCore
+import Dispatch
 import Foundation
 import GRDB
 import Testing
@@ -23,6 +25,24 @@ struct SchemaUpgradeTests {
         #expect(try writer.queue.read { try $0.indexes(on: "edges").map(\.name).contains("edges_by_qualifier") })
     }
 
+    /// Several processes creating the same case at once (ingests started together): each
+    /// open waits for or builds on the others' migrations instead of failing on "table
+    /// documents already exists". Separate connections in one process race the same way.
+    @Test func concurrentOpensOfANewCaseAllSucceed() throws {
+        for _ in 0..<12 {
+            let path = temporaryDatabasePath()
+            defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+            let failures = Failures()
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do { _ = try CaseDatabase(path: path) } catch { failures.add("\(error)") }
+            }
+            #expect(failures.all.isEmpty)
+            let database = try CaseDatabase(path: path, readOnly: true)
+            let applied = try database.queue.read { try Migrations.migrator.appliedIdentifiers($0) }
+            #expect(applied == Set(Migrations.knownIdentifiers))
+        }
+    }
+
     /// Opening a current database for writing writes nothing (a re-ingest of known bytes must
     /// not pay for commits and syncs).
     @Test func openingACurrentDatabaseWritesNothing() throws {
@@ -36,4 +56,12 @@ struct SchemaUpgradeTests {
         #expect((wal ?? 0) == 0)
         #expect(try database.hasDocument(sha256: String(repeating: "0", count: 64)) == false)
     }
+}
+
+/// Errors collected from concurrent work.
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [String] = []
+    func add(_ error: String) { lock.withLock { errors.append(error) } }
+    var all: [String] { lock.withLock { errors } }
 }

@@ -1,3 +1,4 @@
+import CustodyCore
 import GRDB
 
 /// The case database schema. Append-only: a released migration is never edited; a change is a
@@ -8,24 +9,49 @@ import GRDB
 /// Times are INTEGER nanoseconds since the Unix epoch, UTC (exact ordering, the precision the
 /// evidence gave); the analyst views show them as RFC 3339 text.
 enum Migrations {
+    /// Every migration, in order: identifier and SQL.
+    static let steps: [(identifier: String, sql: String)] = [
+        ("v1-graph", v1Graph),
+        ("v1-views", v1Views),
+        ("v2-query-views", v2QueryViews),
+        ("v3-write-indexes", GraphIndexes.v3WriteIndexes),
+        ("v4-ran-index", GraphIndexes.v4RanIndex),
+    ]
+
+    /// GRDB's view of `steps`, for reading which are applied (`grdb_migrations`).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-graph") { db in
-            try db.execute(sql: v1Graph)
-        }
-        migrator.registerMigration("v1-views") { db in
-            try db.execute(sql: v1Views)
-        }
-        migrator.registerMigration("v2-query-views") { db in
-            try db.execute(sql: v2QueryViews)
-        }
-        migrator.registerMigration("v3-write-indexes") { db in
-            try db.execute(sql: GraphIndexes.v3WriteIndexes)
-        }
-        migrator.registerMigration("v4-ran-index") { db in
-            try db.execute(sql: GraphIndexes.v4RanIndex)
+        for step in steps {
+            migrator.registerMigration(step.identifier) { db in try db.execute(sql: step.sql) }
         }
         return migrator
+    }
+
+    /// Brings the case up to date in one transaction that holds the write lock from its start
+    /// (call outside a transaction): it reads what is applied, refuses a case from a newer
+    /// custody, and runs what is missing, recording each in `grdb_migrations` as GRDB does.
+    /// `DatabaseMigrator.migrate` reads what is applied before it takes the lock and runs
+    /// each migration in a transaction of its own, so two processes creating one case at
+    /// once (two ingests started together) both ran `v1-graph` and the second failed on
+    /// "table documents already exists"; here the second waits for the first (the busy
+    /// timeout) and finds nothing left to do.
+    static func migrate(_ db: Database, path: String) throws {
+        try db.inTransaction(.immediate) {
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
+            let unknown = applied.subtracting(knownIdentifiers).sorted()
+            guard unknown.isEmpty else { throw newerCustody(path: path, unknown: unknown) }
+            for step in steps where !applied.contains(step.identifier) {
+                try db.execute(sql: step.sql)
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [step.identifier])
+            }
+            return .commit
+        }
+    }
+
+    static func newerCustody(path: String, unknown: [String]) -> CustodyError {
+        CustodyError(.database, "the case database \(path) was written by a newer custody (schema \(unknown.joined(separator: ", ")))",
+                     cause: "upgrade custody to read it; this build knows schema up to \(knownIdentifiers.last ?? "?")")
     }
 
     /// Migrations that only add indexes: a read-only open of a database that lacks them
@@ -34,7 +60,7 @@ enum Migrations {
     static let notNeededForReading: Set<String> = ["v3-write-indexes", "v4-ran-index"]
 
     /// Names of every migration this build knows, in order.
-    static var knownIdentifiers: [String] { migrator.migrations }
+    static let knownIdentifiers: [String] = steps.map(\.identifier)
 
     /// Evidence links: every node and edge records the first document that asserted it (and
     /// where) in its own row; further documents asserting the same fact add a row to
