@@ -259,13 +259,23 @@ public struct IngestPipeline: Sendable {
     /// writes (1.6 → 0.76 GB) and cost it 20 MiB of peak memory; the fleet's time is unchanged.
     static let groupCommitInterval: Duration = .seconds(8)
 
+    /// A transaction also goes on past the interval until it has written this much input.
+    /// Each commit writes every page its transaction touched (WAL, then checkpoint), so
+    /// commits by time alone multiply when the machine is slow: the benchmark fleet (258 MB)
+    /// wrote 470 MB in its usual 7 s, but 512–842 MB in runs of 14–85 s while another tenant
+    /// saturated the disk, each extra commit rewriting scattered pages of the 30 MB edge
+    /// index and of the evidence tables, which made a slow disk slower still. Bounded by
+    /// input too, the number of commits no longer grows with their duration (the fleet with
+    /// half a core: 4 commits, 627 MB, 42 s before; 1 commit, 470 MB, 22 s after).
+    static let groupCommitMinimumBytes = 256 << 20
+
     /// How many files ahead of the one being prepared the kernel is asked to read: a
     /// 67 MB snapshot not in the page cache otherwise cost its reading thread ≈ 150 ms of
     /// waiting on a quiet disk, and seconds on a busy one.
     static let readAhead = 2
 
-    /// Writes groups (`next`) in one transaction until the group interval has passed or no
-    /// document remains; counts `remaining` down and calls `written` with the number of
+    /// Writes groups (`next`) in one transaction until the group interval has passed and the
+    /// minimum input is written, or no document remains; counts `remaining` down and calls `written` with the number of
     /// documents done after each group. If the commit itself fails, every document of the
     /// transaction that was stored is reported rejected with that error.
     private func commitTransaction(remaining: inout Int, next: () -> PreparedGroup, written: (Int) -> Void) -> [IngestReport.Entry] {
@@ -275,17 +285,20 @@ public struct IngestPipeline: Sendable {
         var timer = PhaseTimer(label: "transaction")
         defer { timer.report() }
         var storedLarge = false
+        var bytes = 0
         do {
             try database.writeSession { session in
                 repeat {
                     let group = next()
                     timer.mark("wait")
                     storedLarge = storedLarge || group.isLarge
+                    bytes += group.bytes
                     remaining -= group.items.count
                     entries += commit(group, session: session, moreToFollow: remaining > 0)
                     written(total - remaining)
                     timer.mark("groups")
-                } while remaining > 0 && ContinuousClock.now - started < Self.groupCommitInterval
+                } while remaining > 0
+                    && (ContinuousClock.now - started < Self.groupCommitInterval || bytes < Self.groupCommitMinimumBytes)
             }
             timer.mark("commit")
             if storedLarge { database.releaseCachedPages() }

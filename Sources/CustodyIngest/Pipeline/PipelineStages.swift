@@ -48,13 +48,15 @@ struct PreparedGroup: Sendable {
     /// At least `largeBytes` of input to write: not prepared two ahead (`GroupPrefetch`), and
     /// its memory handed back to the kernel once written.
     let isLarge: Bool
+    /// Bytes of input to write (of the documents ready to be written).
+    let bytes: Int
 
     static let largeBytes = 8 << 20
 
     init(items: [Prepared], merged: MergedFacts?) {
         self.items = items
         self.merged = merged
-        let bytes = items.reduce(0) { total, item in if case let .ready(ready) = item { total + ready.document.size } else { total } }
+        bytes = items.reduce(0) { total, item in if case let .ready(ready) = item { total + ready.document.size } else { total } }
         isLarge = bytes >= Self.largeBytes
     }
 }
