@@ -77,6 +77,27 @@ import Testing
         #expect(result.stdout.contains("package"))
     }
 
+    /// Responders start several ingests at once, often on a case that does not exist yet:
+    /// each must wait for the others (creating the case, writing) and store its document.
+    @Test func ingestsStartedTogetherOnANewCaseAllStore() throws {
+        let fixtures = ["cyclonedx/juice-shop-11.1.2.cyclonedx-npm.cdx-1.4.json", "cyclonedx/mongo.syft-0.58.0.cdx-1.4.json",
+                        "spdx/conda.trivy.spdx-2.3.json", "spdx/hello-server.k8s-bom.spdx-2.3.json"]
+            .map { Self.sbomDirectory.appendingPathComponent($0).path }
+        for _ in 0..<3 {
+            let db = CLI.temporaryDatabase()
+            let results = LockedResults(count: fixtures.count)
+            DispatchQueue.concurrentPerform(iterations: fixtures.count) { index in
+                results.set(index, Result { try CLI.run(["ingest", fixtures[index], "--db", db]) })
+            }
+            for result in results.all {
+                let run = try result.get()
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            let stats = try CLI.run(["stats", "--db", db, "--format", "csv"])
+            #expect(stats.stdout.contains("documents,\(fixtures.count)"), "\(stats.stdout)")
+        }
+    }
+
     @Test func databaseFromEnvironmentAndNewerSchemaRefused() throws {
         let db = CLI.temporaryDatabase()
         let viaEnv = try CLI.run(["ingest", Self.juiceShop.path], environment: ["CUSTODY_DB": db])
@@ -92,4 +113,13 @@ extension FileManager {
         var isDirectory: ObjCBool = false
         return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
+}
+
+/// Results of concurrent runs, by index.
+final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<CLIResult, any Error>]
+    init(count: Int) { results = Array(repeating: .failure(CLIError("not run")), count: count) }
+    func set(_ index: Int, _ result: Result<CLIResult, any Error>) { lock.withLock { results[index] = result } }
+    var all: [Result<CLIResult, any Error>] { lock.withLock { results } }
 }
