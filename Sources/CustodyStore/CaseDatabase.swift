@@ -16,8 +16,11 @@ public final class CaseDatabase: Sendable {
     /// writer's commit or by `BackgroundCheckpoints` during a long ingest run.
     public static let walCheckpointPages: Int32 = 16384
 
-    /// How long a connection waits for another one's lock before giving up.
-    static let busyTimeoutMilliseconds: Int32 = 10_000
+    /// How long a connection waits for another one's lock before giving up: an ingest waits
+    /// for another ingest's transaction to commit (every 8 s and 256 MiB of input, longer
+    /// on a slow machine); failing after 10 s, as before, rejected its documents for nothing.
+    public static let defaultBusyTimeout: Duration = .seconds(60)
+    let busyTimeoutMilliseconds: Int32
 
     /// Where the case database lives when neither `--db` nor `CUSTODY_DB` says.
     public static let defaultPath = "./custody.db"
@@ -32,13 +35,17 @@ public final class CaseDatabase: Sendable {
     /// Opens (creating and migrating when writable) the case database at `path`.
     /// - Parameter readOnly: open without the possibility of writing (for `custody sql` and
     ///   queries); the file must exist.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// - Parameter busyTimeout: how long to wait for another connection's lock.
+    public init(path: String, readOnly: Bool = false, busyTimeout: Duration = defaultBusyTimeout) throws {
         self.path = path
+        let busyMilliseconds = Int32(clamping: busyTimeout.components.seconds * 1000
+            + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
+        busyTimeoutMilliseconds = busyMilliseconds
         let tables = BatchTable.Pair()
         batchTables = tables
         var config = Configuration()
         config.readonly = readOnly
-        config.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
+        config.busyMode = .timeout(Double(busyMilliseconds) / 1000)
         config.label = "custody"
         // WAL is set by hand rather than with `config.journalMode = .wal`: GRDB then writes a
         // dummy transaction on every open whose WAL file is empty (always, after a clean
@@ -66,7 +73,7 @@ public final class CaseDatabase: Sendable {
                                cause: "ingest evidence first (custody ingest PATH), or pass --db / set CUSTODY_DB")
         }
         do {
-            queue = try Self.openQueue(path: path, configuration: config)
+            queue = try Self.openQueue(path: path, configuration: config, busyMilliseconds: busyMilliseconds)
         } catch {
             // A rollback journal left by an ingest that was killed during a first load
             // (`writingFirstLoad`): only a writable open can roll the write back.
@@ -83,8 +90,8 @@ public final class CaseDatabase: Sendable {
     /// moment can meet its lock without SQLite's busy handler being asked (SQLite returns
     /// "database is locked" at once where waiting could deadlock), so a busy open is tried
     /// again, for as long as the busy timeout.
-    private static func openQueue(path: String, configuration: Configuration) throws -> DatabaseQueue {
-        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeoutMilliseconds))
+    private static func openQueue(path: String, configuration: Configuration, busyMilliseconds: Int32) throws -> DatabaseQueue {
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyMilliseconds))
         while true {
             do {
                 return try DatabaseQueue(path: path, configuration: configuration)

@@ -29,7 +29,7 @@ extension CaseDatabase {
             guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM documents)") == true else { return false }
             // Never wait for another connection to let go: the WAL works as well, only slower.
             sqlite3_busy_timeout(db.sqliteConnection, 0)
-            defer { sqlite3_busy_timeout(db.sqliteConnection, Self.busyTimeoutMilliseconds) }
+            defer { sqlite3_busy_timeout(db.sqliteConnection, busyTimeoutMilliseconds) }
             return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete"
         }) ?? false
     }

@@ -9,12 +9,12 @@ import Testing
 /// write: the reader must never wait for it, and the failure must be reported.
 @Suite("Streamed write")
 struct StreamedWriteTests {
-    /// Another connection holds the case's write lock for longer than the busy timeout (10 s):
+    /// Another connection holds the case's write lock for longer than the busy timeout (2 s here):
     /// the write fails, and the reader publishes more chunks than the stream holds (4) without
     /// blocking.
     @Test func aLockedCaseFailsTheWriteAndNeverBlocksTheReader() throws {
         let path = temporaryDatabasePath()
-        let database = try CaseDatabase(path: path)
+        let database = try CaseDatabase(path: path, busyTimeout: .seconds(2))
         let blocker = try DatabaseQueue(path: path)
         let locked = DispatchSemaphore(value: 0), unlock = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
