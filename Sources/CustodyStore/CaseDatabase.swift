@@ -38,8 +38,7 @@ public final class CaseDatabase: Sendable {
     /// - Parameter busyTimeout: how long to wait for another connection's lock.
     public init(path: String, readOnly: Bool = false, busyTimeout: Duration = defaultBusyTimeout) throws {
         self.path = path
-        let busyMilliseconds = Int32(clamping: busyTimeout.components.seconds * 1000
-            + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let busyMilliseconds = Int32(clamping: Int64(busyTimeout / .milliseconds(1)))
         busyTimeoutMilliseconds = busyMilliseconds
         let tables = BatchTable.Pair()
         batchTables = tables
@@ -73,7 +72,7 @@ public final class CaseDatabase: Sendable {
                                cause: "ingest evidence first (custody ingest PATH), or pass --db / set CUSTODY_DB")
         }
         do {
-            queue = try Self.openQueue(path: path, configuration: config, busyMilliseconds: busyMilliseconds)
+            queue = try Self.openQueue(path: path, configuration: config, busyTimeout: busyTimeout)
         } catch {
             // A rollback journal left by an ingest that was killed during a first load
             // (`writingFirstLoad`): only a writable open can roll the write back.
@@ -90,8 +89,8 @@ public final class CaseDatabase: Sendable {
     /// moment can meet its lock without SQLite's busy handler being asked (SQLite returns
     /// "database is locked" at once where waiting could deadlock), so a busy open is tried
     /// again, for as long as the busy timeout.
-    private static func openQueue(path: String, configuration: Configuration, busyMilliseconds: Int32) throws -> DatabaseQueue {
-        let deadline = ContinuousClock.now + .milliseconds(Int(busyMilliseconds))
+    private static func openQueue(path: String, configuration: Configuration, busyTimeout: Duration) throws -> DatabaseQueue {
+        let deadline = ContinuousClock.now + busyTimeout
         while true {
             do {
                 return try DatabaseQueue(path: path, configuration: configuration)
@@ -102,7 +101,6 @@ public final class CaseDatabase: Sendable {
     }
 
     private func checkSchema(readOnly: Bool) throws {
-        let migrator = Migrations.migrator
         let known = Set(Migrations.knownIdentifiers)
         do {
             if !readOnly {
@@ -110,14 +108,14 @@ public final class CaseDatabase: Sendable {
                 // and waits for no writer. Anything else (new, older, newer, or being created
                 // by another process right now, which can make this read fail) is settled
                 // under the write lock.
-                let applied = try? queue.read { db in try migrator.appliedIdentifiers(db) }
+                let applied = try? queue.read(Migrations.appliedIdentifiers)
                 if applied != known {
                     try queue.writeWithoutTransaction { db in try Migrations.migrate(db, path: path) }
                 }
                 // An ingest that was interrupted after a bulk load may have left them out.
                 try restoreIndexes()
             } else {
-                let applied = try queue.read { db in try migrator.appliedIdentifiers(db) }
+                let applied = try queue.read(Migrations.appliedIdentifiers)
                 let unknown = applied.subtracting(known).sorted()
                 if !unknown.isEmpty { throw Migrations.newerCustody(path: path, unknown: unknown) }
                 // Reading needs every migration that readers depend on; the write-path

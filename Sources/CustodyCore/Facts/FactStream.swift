@@ -19,7 +19,7 @@ public struct FactChunk: Sendable {
 /// instead of one after the other.
 ///
 /// The reader publishes (`send`), blocking while `capacity` chunks wait, then ends the stream
-/// with `finish` or `abort`; the writer takes chunks (`next`) until it gets nil. A writer that
+/// (`end`); the writer takes chunks (`next`) until it gets nil. A writer that
 /// fails or has no use for the chunks (the case was not empty) calls `stopListening`: later
 /// chunks are dropped, so the reader never blocks on it.
 public final class FactStream: @unchecked Sendable {

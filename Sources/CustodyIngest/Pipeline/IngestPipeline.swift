@@ -64,18 +64,11 @@ public struct IngestPipeline: Sendable {
             }
             report.derivationErrors += restoreIndexes()
         } else {
-            // Prepared before its transaction opens (preparing reads the database).
+            // One input: written alone (`ingestAlone`), or reported if it could not be found.
             for index in inputs.indices {
-                if case let .success(path) = inputs[index] {
-                    report.entries.append(ingestAlone(path: path, options: options))
-                    progress?(index + 1, inputs.count, path)
-                    continue
-                }
-                let prepared = prepare(index, database)
-                if case .ready = prepared {
-                    report.entries.append(database.writingFirstLoad { commit(prepared) })
-                } else {
-                    report.entries.append(commit(prepared))
+                switch inputs[index] {
+                case let .success(path): report.entries.append(ingestAlone(path: path, options: options))
+                case .failure: report.entries.append(commit(prepare(index, database)))
                 }
                 progress?(index + 1, inputs.count, (try? inputs[index].get()) ?? "")
             }
@@ -275,8 +268,8 @@ public struct IngestPipeline: Sendable {
     static let readAhead = 2
 
     /// Writes groups (`next`) in one transaction until the group interval has passed and the
-    /// minimum input is written, or no document remains; counts `remaining` down and calls `written` with the number of
-    /// documents done after each group. If the commit itself fails, every document of the
+    /// minimum input is written, or no document remains; counts `remaining` down and calls
+    /// `written` with the number of documents done after each group. If the commit itself fails, every document of the
     /// transaction that was stored is reported rejected with that error.
     private func commitTransaction(remaining: inout Int, next: () -> PreparedGroup, written: (Int) -> Void) -> [IngestReport.Entry] {
         var entries: [IngestReport.Entry] = []

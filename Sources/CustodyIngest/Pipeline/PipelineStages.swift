@@ -47,7 +47,7 @@ struct PreparedGroup: Sendable {
     let merged: MergedFacts?
     /// At least `largeBytes` of input to write: not prepared two ahead (`GroupPrefetch`), and
     /// its memory handed back to the kernel once written.
-    let isLarge: Bool
+    var isLarge: Bool { bytes >= Self.largeBytes }
     /// Bytes of input to write (of the documents ready to be written).
     let bytes: Int
 
@@ -57,7 +57,6 @@ struct PreparedGroup: Sendable {
         self.items = items
         self.merged = merged
         bytes = items.reduce(0) { total, item in if case let .ready(ready) = item { total + ready.document.size } else { total } }
-        isLarge = bytes >= Self.largeBytes
     }
 }
 

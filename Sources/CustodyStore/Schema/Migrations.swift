@@ -18,13 +18,12 @@ enum Migrations {
         ("v4-ran-index", GraphIndexes.v4RanIndex),
     ]
 
-    /// GRDB's view of `steps`, for reading which are applied (`grdb_migrations`).
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for step in steps {
-            migrator.registerMigration(step.identifier) { db in try db.execute(sql: step.sql) }
-        }
-        return migrator
+    /// The identifiers recorded in `grdb_migrations` (GRDB's table, kept so that cases written
+    /// when `DatabaseMigrator` ran the steps read the same), unknown ones included; none
+    /// before the table exists.
+    static func appliedIdentifiers(_ db: Database) throws -> Set<String> {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        return try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
     }
 
     /// Brings the case up to date in one transaction that holds the write lock from its start
@@ -38,7 +37,7 @@ enum Migrations {
     static func migrate(_ db: Database, path: String) throws {
         try db.inTransaction(.immediate) {
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-            let applied = try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations")
+            let applied = try appliedIdentifiers(db)
             let unknown = applied.subtracting(knownIdentifiers).sorted()
             guard unknown.isEmpty else { throw newerCustody(path: path, unknown: unknown) }
             for step in steps where !applied.contains(step.identifier) {

@@ -232,10 +232,6 @@ struct FactWriter {
         }
     }
 
-    /// Checks that SQLite numbered `count` appended rows `first`, `first + 1`, … as the ids
-    /// already handed out assume (`FactRows.appends`); it always does for a table whose
-    /// largest id was `first - 1`. A mismatch rolls the document back instead of storing
-    /// evidence links to the wrong facts.
     /// Appends `rows` (numbered from their `firstID`, `FactRows.appends`) to `nodes`, and
     /// checks that SQLite numbered them so.
     func append(_ rows: NodeRows) throws {
@@ -253,6 +249,10 @@ struct FactWriter {
         try checkAppended(rows.rowCount, from: rows.firstID, to: "edges")
     }
 
+    /// Checks that SQLite numbered `count` appended rows `first`, `first + 1`, … as the ids
+    /// already handed out assume (`FactRows.appends`); it always does for a table whose
+    /// largest id was `first - 1`. A mismatch rolls the document back instead of storing
+    /// evidence links to the wrong facts.
     private func checkAppended(_ count: Int, from first: Int64, to table: String) throws {
         let last = db.lastInsertedRowID
         guard last == first + Int64(count) - 1 else {
